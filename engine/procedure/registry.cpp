@@ -1,0 +1,91 @@
+#include "procedure/registry.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "procedure/lint.h"
+
+namespace siaga {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> ListLuaFiles(const std::string& root) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_regular_file(root, ec)) return {root};
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".lua") files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<Diagnostic> ProcedureRegistry::LoadDirectory(const std::string& root) {
+  std::vector<Diagnostic> diagnostics;
+  std::error_code ec;
+  if (!fs::exists(root, ec)) {
+    diagnostics.push_back({Diagnostic::Severity::kError, root, 0, "", "", "no such file or folder"});
+    return diagnostics;
+  }
+  std::vector<std::shared_ptr<CompiledProcedure>> loaded;
+  for (const std::string& file : ListLuaFiles(root)) {
+    LoadResult r = LoadProcedureFile(file);
+    diagnostics.insert(diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
+    if (r.procedure) loaded.push_back(r.procedure);
+  }
+  std::vector<const ProcedureDef*> defs;
+  for (const auto& p : loaded) defs.push_back(&p->def());
+  std::string base = root;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  const bool is_dir = fs::is_directory(root, ec);
+  std::vector<Diagnostic> set_findings;
+  CheckProcedureSet(defs, is_dir ? base : "", set_findings);
+  // A file whose id clashes or whose call target is missing is left out, like a file with errors.
+  for (const auto& p : loaded) {
+    bool bad = false;
+    for (const Diagnostic& d : set_findings)
+      bad = bad || (d.severity == Diagnostic::Severity::kError && d.file == p->def().file);
+    if (!bad) Add(p);
+  }
+  diagnostics.insert(diagnostics.end(), set_findings.begin(), set_findings.end());
+  return diagnostics;
+}
+
+void ProcedureRegistry::Add(std::shared_ptr<CompiledProcedure> procedure) {
+  by_hash_[procedure->def().hash] = procedure;
+  latest_[procedure->def().id] = std::move(procedure);
+}
+
+std::shared_ptr<CompiledProcedure> ProcedureRegistry::Latest(const std::string& id) const {
+  auto it = latest_.find(id);
+  return it == latest_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<CompiledProcedure> ProcedureRegistry::ByHash(const std::string& hash) const {
+  auto it = by_hash_.find(hash);
+  return it == by_hash_.end() ? nullptr : it->second;
+}
+
+Result<std::shared_ptr<CompiledProcedure>> ProcedureRegistry::LoadStored(const std::string& hash,
+                                                                        const std::string& source,
+                                                                        const std::string& file) {
+  if (auto p = ByHash(hash)) return p;
+  LoadResult r = LoadProcedureSource(source, file);
+  if (!r.procedure) {
+    std::string why;
+    for (const auto& d : r.diagnostics)
+      if (d.severity == Diagnostic::Severity::kError) why += "\n  " + d.ToString();
+    return ScriptError("stored procedure version " + hash.substr(0, 12) + " no longer loads:" + why);
+  }
+  by_hash_[hash] = r.procedure;
+  return r.procedure;
+}
+
+std::vector<std::shared_ptr<CompiledProcedure>> ProcedureRegistry::LatestAll() const {
+  std::vector<std::shared_ptr<CompiledProcedure>> out;
+  for (const auto& [id, p] : latest_) out.push_back(p);
+  return out;
+}
+
+}  // namespace siaga

@@ -1,0 +1,868 @@
+#include "runner/engine.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "common/sha256.h"
+#include "runner/hooks.h"
+#include "store/schema.h"
+
+namespace siaga {
+
+namespace {
+
+constexpr int kMaxTransitionsPerCommand = 500;  // a cycle of automatic steps must not spin forever
+constexpr int kMaxTimersPerTick = 1000;
+constexpr std::size_t kMaxEvidenceBytes = 16u << 20;
+
+struct CaseRow {
+  std::int64_t id = 0;
+  std::string number, procedure_id, title, status, hash, source, file;
+  std::int64_t version_id = 0;
+  nlohmann::json fields = nlohmann::json::object();
+  std::optional<std::int64_t> parent_case_id, parent_step_id;
+};
+
+struct InstanceRow {
+  std::int64_t id = 0;
+  std::string step_id, kind, state;
+  std::int64_t visit = 0;
+};
+
+// RAII savepoint: rolled back unless released.
+class Savepoint {
+ public:
+  Savepoint(Database& db, std::string name) : db_(db), name_(std::move(name)) {
+    status_ = db_.Exec("SAVEPOINT " + name_);
+  }
+  ~Savepoint() {
+    if (status_.ok() && !released_) {
+      db_.Exec("ROLLBACK TO " + name_);
+      db_.Exec("RELEASE " + name_);
+    }
+  }
+  const Status& status() const { return status_; }
+  Status Release() {
+    released_ = true;
+    return db_.Exec("RELEASE " + name_);
+  }
+
+ private:
+  Database& db_;
+  std::string name_;
+  Status status_;
+  bool released_ = false;
+};
+
+#define SIAGA_TRY(expr)                 \
+  do {                                  \
+    Status _st = (expr);                \
+    if (!_st.ok()) return _st;          \
+  } while (0)
+
+std::string CaseNumberPrefix(const ProcedureDef& def) {
+  std::string prefix;
+  for (char c : def.instansi.empty() ? std::string("siaga") : def.instansi)
+    prefix.push_back(c == '_' ? '-' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return prefix;
+}
+
+}  // namespace
+
+const char* CommandName(Command::Type type) {
+  switch (type) {
+    case Command::Type::kOpenCase: return "open_case";
+    case Command::Type::kComplete: return "complete";
+    case Command::Type::kDecide: return "decide";
+    case Command::Type::kSignal: return "signal";
+    case Command::Type::kComment: return "comment";
+    case Command::Type::kAttach: return "attach";
+    case Command::Type::kCancel: return "cancel";
+    case Command::Type::kFireDueTimers: return "fire_due_timers";
+  }
+  return "?";
+}
+
+// The work of one command inside its savepoint.
+class Engine::Transition {
+ public:
+  Transition(Engine& engine, const Command& command)
+      : engine_(engine), db_(engine.db_), command_(command), now_(engine.clock_.Now()) {}
+
+  CommandResult Run() {
+    CommandResult result;
+    Status st;
+    switch (command_.type) {
+      case Command::Type::kOpenCase: st = OpenCase(); break;
+      case Command::Type::kComplete: st = Complete(); break;
+      case Command::Type::kDecide: st = Decide(); break;
+      case Command::Type::kSignal: st = Signal(); break;
+      case Command::Type::kComment: st = Comment(); break;
+      case Command::Type::kAttach: st = Attach(); break;
+      case Command::Type::kCancel: st = Cancel(); break;
+      case Command::Type::kFireDueTimers: st = FireDueTimers(); break;
+    }
+    result.status = st;
+    result.case_id = result_case_id_;
+    result.detail = std::move(detail_);
+    return result;
+  }
+
+ private:
+  // ---- reading -------------------------------------------------------------------------------
+
+  Result<CaseRow> LoadCase(std::int64_t case_id) {
+    auto q = db_.Prepare(
+        "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.fields, c.version_id, v.hash, v.source, "
+        "v.file, c.parent_case_id, c.parent_step_id FROM cases c JOIN procedure_versions v ON v.id = c.version_id "
+        "WHERE c.id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, case_id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound("case " + std::to_string(case_id) + " does not exist");
+    CaseRow c;
+    c.id = q->Int(0);
+    c.number = q->Text(1);
+    c.procedure_id = q->Text(2);
+    c.title = q->Text(3);
+    c.status = q->Text(4);
+    c.fields = nlohmann::json::parse(q->Text(5), nullptr, false);
+    if (c.fields.is_discarded()) c.fields = nlohmann::json::object();
+    c.version_id = q->Int(6);
+    c.hash = q->Text(7);
+    c.source = q->Text(8);
+    c.file = q->Text(9);
+    c.parent_case_id = q->OptionalInt(10);
+    c.parent_step_id = q->OptionalInt(11);
+    q->Run();
+    return c;
+  }
+
+  Result<std::shared_ptr<CompiledProcedure>> ProcedureOf(const CaseRow& c) {
+    return engine_.registry_.LoadStored(c.hash, c.source, c.file);
+  }
+
+  std::vector<InstanceRow> OpenInstances(std::int64_t case_id) {
+    std::vector<InstanceRow> out;
+    auto q = db_.Prepare("SELECT id, step_id, kind, state, visit FROM step_instances WHERE case_id = ? AND state = 'ready' ORDER BY id");
+    if (!q.ok()) return out;
+    q->Bind(1, case_id);
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok() || !*row) break;
+      out.push_back({q->Int(0), q->Text(1), q->Text(2), q->Text(3), q->Int(4)});
+    }
+    return out;
+  }
+
+  Result<InstanceRow> OpenInstance(const CaseRow& c, const std::string& step_id) {
+    for (const InstanceRow& i : OpenInstances(c.id))
+      if (i.step_id == step_id) return i;
+    std::string open;
+    for (const InstanceRow& i : OpenInstances(c.id)) open += (open.empty() ? "" : ", ") + i.step_id;
+    return Conflict("step '" + step_id + "' of case " + c.number + " is not open" +
+                    (open.empty() ? " (the case has no open step; status " + c.status + ")"
+                                  : "; open now: " + open));
+  }
+
+  Result<std::int64_t> CountVisits(std::int64_t case_id, const std::string& step_id) {
+    auto q = db_.Prepare("SELECT COUNT(*) FROM step_instances WHERE case_id = ? AND step_id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, case_id).Bind(2, step_id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    const std::int64_t n = q->Int(0);
+    q->Run();
+    return n;
+  }
+
+  static nlohmann::json Snapshot(const CaseRow& c) {
+    return {{"id", c.id}, {"number", c.number}, {"title", c.title}, {"status", c.status}, {"fields", c.fields}};
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  Status Audit(std::int64_t case_id, std::optional<std::int64_t> instance, const std::string& event,
+               const nlohmann::json& detail) {
+    auto q = db_.Prepare("INSERT INTO audit_events(at, actor, case_id, step_instance_id, event, detail) VALUES (?,?,?,?,?,?)");
+    if (!q.ok()) return q.status();
+    q->Bind(1, now_).Bind(2, command_.actor.name).Bind(4, instance).Bind(5, event).Bind(6, detail.dump());
+    if (case_id == 0) q->BindNull(3);  // events about no case (a procedure published)
+    else q->Bind(3, case_id);
+    return q->Run();
+  }
+
+  Status SaveCase(const CaseRow& c) {
+    auto q = db_.Prepare("UPDATE cases SET fields = ?, status = ? WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, c.fields.dump()).Bind(2, c.status).Bind(3, c.id);
+    return q->Run();
+  }
+
+  Status SetFields(CaseRow& c, const ProcedureDef& def, const nlohmann::json& values, const std::string& origin) {
+    if (values.is_null()) return Status::Ok();
+    if (!values.is_object()) return InvalidArgument(origin + ": fields must be name = value pairs");
+    for (const auto& [name, value] : values.items()) {
+      if (name.empty() || name.size() > 64) return InvalidArgument(origin + ": field name '" + name + "' is not allowed");
+      if (!value.is_null() && !value.is_string() && !value.is_number() && !value.is_boolean())
+        return InvalidArgument(origin + ": field '" + name + "' must be a string, number or boolean");
+      auto it = def.fields.find(name);
+      if (it != def.fields.end() && !it->second.enum_values.empty() && !value.is_null()) {
+        const auto& allowed = it->second.enum_values;
+        if (!value.is_string() || std::find(allowed.begin(), allowed.end(), value.get<std::string>()) == allowed.end()) {
+          std::string list;
+          for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+          return InvalidArgument(origin + ": field '" + name + "' must be one of: " + list);
+        }
+      }
+      if (value.is_null()) c.fields.erase(name);
+      else c.fields[name] = value;
+    }
+    return Status::Ok();
+  }
+
+  Status ArmTimer(std::int64_t case_id, std::optional<std::int64_t> instance, const char* kind, UnixSeconds due,
+                  const TimeStandard& ts) {
+    auto q = db_.Prepare("INSERT INTO timers(case_id, step_instance_id, kind, due_at, basis, source, state) VALUES (?,?,?,?,?,?,'armed')");
+    if (!q.ok()) return q.status();
+    q->Bind(1, case_id).Bind(2, instance).Bind(3, kind).Bind(4, due).Bind(5, TimeBasisName(ts.basis)).Bind(6, ts.raw);
+    return q->Run();
+  }
+
+  Status CancelTimers(const char* where_column, std::int64_t id) {
+    auto q = db_.Prepare(std::string("UPDATE timers SET state = 'cancelled' WHERE state = 'armed' AND ") + where_column + " = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, id);
+    return q->Run();
+  }
+
+  Status Notify(const CaseRow& c, std::optional<std::int64_t> instance, const Notice& n, const ProcedureDef& def) {
+    if (!def.roles.contains(n.to)) return InvalidArgument("notify: unknown role '" + n.to + "'");
+    std::string tlp = n.tlp.empty() ? "AMBER" : n.tlp;
+    static const char* kTlp[] = {"CLEAR", "WHITE", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
+    if (std::none_of(std::begin(kTlp), std::end(kTlp), [&](const char* t) { return tlp == t; }))
+      return InvalidArgument("notify: unknown TLP '" + tlp + "' (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)");
+    const std::string key = "case-" + std::to_string(c.id) + "-si-" + std::to_string(instance.value_or(0)) + "-" +
+                            std::to_string(++notice_counter_) + "-" + n.to + "-" + n.template_name;
+    auto q = db_.Prepare("INSERT INTO outbox(case_id, step_instance_id, recipient_role, template, tlp, idempotency_key, created_at) VALUES (?,?,?,?,?,?,?)");
+    if (!q.ok()) return q.status();
+    q->Bind(1, c.id).Bind(2, instance).Bind(3, n.to).Bind(4, n.template_name.empty() ? "default" : n.template_name).Bind(5, tlp)
+        .Bind(6, key).Bind(7, now_);
+    SIAGA_TRY(q->Run());
+    return Audit(c.id, instance, "notice_queued", {{"to", n.to}, {"template", n.template_name}, {"tlp", tlp}});
+  }
+
+  Status ApplyEffects(CaseRow& c, const CompiledProcedure& proc, std::optional<std::int64_t> instance,
+                      const HookEffects& effects, const std::string& origin) {
+    if (!effects.set.empty()) {
+      SIAGA_TRY(SetFields(c, proc.def(), effects.set, origin));
+      SIAGA_TRY(Audit(c.id, instance, "fields_set", {{"by", origin}, {"fields", effects.set}}));
+    }
+    for (const Notice& n : effects.notices) SIAGA_TRY(Notify(c, instance, n, proc.def()));
+    for (const std::string& note : effects.notes) SIAGA_TRY(Audit(c.id, instance, "note", {{"by", origin}, {"text", note}}));
+    return SaveCase(c);
+  }
+
+  // Runs a hook and applies what it queued; a hook error fails the command.
+  Result<HookOutcome> Hook(CaseRow& c, const CompiledProcedure& proc, const StepDef* step, std::optional<std::int64_t> instance,
+                           std::int64_t visit, const char* name) {
+    nlohmann::json step_snapshot = nullptr;
+    if (step) step_snapshot = {{"id", step->id}, {"no", step->no}, {"visit", visit}};
+    HookOutcome outcome = RunHook(proc, step, name, Snapshot(c), step_snapshot);
+    if (!outcome.status.ok()) return outcome.status;
+    if (outcome.ran) SIAGA_TRY(ApplyEffects(c, proc, instance, outcome.effects, std::string(name) + " hook"));
+    return outcome;
+  }
+
+  Status CheckActor(const StepDef& step, const ProcedureDef& def) {
+    const std::string& role = command_.actor.role;
+    if (role.empty() || role == step.role ||
+        std::find(step.assisting.begin(), step.assisting.end(), role) != step.assisting.end())
+      return Status::Ok();
+    const auto it = def.roles.find(step.role);
+    return PermissionDenied("role '" + role + "' may not act on " + step.Label() + "; its pelaksana is '" + step.role +
+                            "' (" + (it != def.roles.end() ? it->second.label : "?") + ")");
+  }
+
+  Status MarkDone(const CaseRow& c, std::int64_t instance, const std::string& outcome) {
+    auto q = db_.Prepare("UPDATE step_instances SET state = 'done', completed_at = ?, completed_by = ?, outcome = ? WHERE id = ? AND state = 'ready'");
+    if (!q.ok()) return q.status();
+    q->Bind(1, now_).Bind(2, command_.actor.name).Bind(3, outcome).Bind(4, instance);
+    SIAGA_TRY(q->Run());
+    if (db_.Changes() != 1) return Conflict("step of case " + c.number + " was completed already");
+    return CancelTimers("step_instance_id", instance);
+  }
+
+  // ---- the state machine ---------------------------------------------------------------------
+
+  Status Enter(CaseRow& c, const std::shared_ptr<CompiledProcedure>& proc, const std::string& step_id) {
+    if (++transitions_ > kMaxTransitionsPerCommand)
+      return ScriptError("more than " + std::to_string(kMaxTransitionsPerCommand) +
+                         " steps in one command: a loop of automatic steps in " + proc->def().file + "?");
+    const ProcedureDef& def = proc->def();
+    const StepDef* step = def.Find(step_id);
+    if (step == nullptr) return Internal("step '" + step_id + "' is missing from " + def.file);
+    auto visits = CountVisits(c.id, step->id);
+    if (!visits.ok()) return visits.status();
+    const std::int64_t visit = *visits + 1;
+
+    std::optional<Deadline> deadline;
+    if (step->waktu && step->kind != StepKind::kStart && step->kind != StepKind::kFinish) {
+      auto calendar = WorkingCalendar::ForZone(def.zona_waktu);
+      if (!calendar.ok()) return calendar.status();
+      deadline = calendar->DeadlineFor(*step->waktu, now_);
+    }
+    auto q = db_.Prepare("INSERT INTO step_instances(case_id, step_id, kind, visit, role, state, ready_at, warn_at, due_at, basis) VALUES (?,?,?,?,?,'ready',?,?,?,?)");
+    if (!q.ok()) return q.status();
+    q->Bind(1, c.id).Bind(2, step->id).Bind(3, StepKindName(step->kind)).Bind(4, visit);
+    if (step->role.empty()) q->BindNull(5); else q->Bind(5, step->role);
+    q->Bind(6, now_);
+    if (deadline) {
+      q->Bind(7, deadline->warn_at).Bind(8, deadline->due_at).Bind(9, TimeBasisName(step->waktu->basis));
+    } else {
+      q->BindNull(7).BindNull(8).BindNull(9);
+    }
+    SIAGA_TRY(q->Run());
+    const std::int64_t instance = db_.LastInsertId();
+    nlohmann::json entered = {{"step", step->id}, {"kind", StepKindName(step->kind)}, {"visit", visit}};
+    if (deadline) entered["due_at"] = FormatUtc(deadline->due_at);
+    SIAGA_TRY(Audit(c.id, instance, "step_entered", entered));
+
+    switch (step->kind) {
+      case StepKind::kStart:
+        SIAGA_TRY(MarkDone(c, instance, "next"));
+        return Enter(c, proc, step->next->step);
+
+      case StepKind::kTask:
+      case StepKind::kExternal:
+      case StepKind::kDecision: {
+        if (deadline) {
+          SIAGA_TRY(ArmTimer(c.id, instance, "sla_warn", deadline->warn_at, *step->waktu));
+          SIAGA_TRY(ArmTimer(c.id, instance, "sla_due", deadline->due_at, *step->waktu));
+        }
+        if (c.status == "waiting") {
+          c.status = "open";
+          SIAGA_TRY(SaveCase(c));
+        }
+        auto entered_hook = Hook(c, *proc, step, instance, visit, "on_enter");
+        if (!entered_hook.ok()) return entered_hook.status();
+        if (step->kind == StepKind::kDecision && step->has_decide) {
+          auto decided = Hook(c, *proc, step, instance, visit, "decide");
+          if (!decided.ok()) return decided.status();
+          if (decided->label) return TakeBranch(c, proc, *step, {instance, step->id, "decision", "ready", visit}, *decided->label, "decide hook");
+        }
+        return Status::Ok();
+      }
+
+      case StepKind::kWait: {
+        if (deadline) SIAGA_TRY(ArmTimer(c.id, instance, "wait_timeout", deadline->due_at, *step->waktu));
+        c.status = "waiting";
+        SIAGA_TRY(SaveCase(c));
+        auto entered_hook = Hook(c, *proc, step, instance, visit, "on_enter");
+        return entered_hook.ok() ? Status::Ok() : entered_hook.status();
+      }
+
+      case StepKind::kAutomatic: {
+        auto ran = Hook(c, *proc, step, instance, visit, "run");
+        if (!ran.ok()) return ran.status();
+        if (!step->branches.empty()) {
+          if (!ran->label) return ScriptError(def.file + ": run hook of " + step->Label() + " must return one of its branch labels");
+          return TakeBranch(c, proc, *step, {instance, step->id, "automatic", "ready", visit}, *ran->label, "run hook");
+        }
+        SIAGA_TRY(FinishWork(c, *proc, *step, instance, visit, nlohmann::json::object(), nullptr));
+        SIAGA_TRY(MarkDone(c, instance, "next"));
+        return Enter(c, proc, step->next->step);
+      }
+
+      case StepKind::kCall: {
+        auto child_proc = engine_.registry_.Latest(step->prosedur);
+        if (!child_proc) return NotFound(step->Label() + " calls procedure '" + step->prosedur + "', which is not loaded");
+        auto child = OpenCaseOf(child_proc, c.title, nlohmann::json::object(), "", c.id, instance);
+        if (!child.ok()) return child.status();
+        return Audit(c.id, instance, "subprocedure_started", {{"procedure", step->prosedur}, {"child_case", *child}});
+      }
+
+      case StepKind::kFinish: {
+        SIAGA_TRY(MarkDone(c, instance, "finish"));
+        return CloseCase(c, proc, step->hasil.empty() ? "selesai" : step->hasil);
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Effects shared by every way a work step ends: fields from the command, the step's `set`,
+  // the branch's `set`, on_complete, and declared notices.
+  Status FinishWork(CaseRow& c, const CompiledProcedure& proc, const StepDef& step, std::int64_t instance,
+                    std::int64_t visit, const nlohmann::json& command_fields, const Branch* branch) {
+    if (command_fields.is_object() && !command_fields.empty()) {
+      SIAGA_TRY(SetFields(c, proc.def(), command_fields, "field"));
+      SIAGA_TRY(Audit(c.id, instance, "fields_set", {{"by", command_.actor.name}, {"fields", command_fields}}));
+    }
+    nlohmann::json declared = step.set;
+    if (branch) declared.update(branch->set);
+    if (!declared.empty()) {
+      SIAGA_TRY(SetFields(c, proc.def(), declared, step.Label() + " set"));
+      SIAGA_TRY(Audit(c.id, instance, "fields_set", {{"by", step.Label()}, {"fields", declared}}));
+    }
+    SIAGA_TRY(SaveCase(c));
+    auto completed = Hook(c, proc, &step, instance, visit, "on_complete");
+    if (!completed.ok()) return completed.status();
+    for (const Notice& n : step.notify) SIAGA_TRY(Notify(c, instance, n, proc.def()));
+    return Status::Ok();
+  }
+
+  Status GuardAllows(CaseRow& c, const CompiledProcedure& proc, const StepDef& step, const InstanceRow& inst) {
+    auto guard = Hook(c, proc, &step, inst.id, inst.visit, "guard");
+    if (!guard.ok()) return guard.status();
+    if (guard->ran && !guard->allowed) return Conflict(step.Label() + " cannot be completed yet: " + guard->refusal);
+    return Status::Ok();
+  }
+
+  Status TakeBranch(CaseRow& c, const std::shared_ptr<CompiledProcedure>& proc, const StepDef& step, const InstanceRow& inst,
+                    const std::string& label, const std::string& decided_by,
+                    const nlohmann::json& fields = nlohmann::json::object()) {
+    const Branch* branch = nullptr;
+    for (const Branch& b : step.branches)
+      if (b.label == label) branch = &b;
+    if (branch == nullptr) {
+      std::string labels;
+      for (const Branch& b : step.branches) labels += (labels.empty() ? "'" : ", '") + b.label + "'";
+      return InvalidArgument(step.Label() + " has no branch '" + label + "'; choose one of: " + labels);
+    }
+    if (step.max_ulang && inst.visit >= *step.max_ulang) {
+      auto earlier = CountVisits(c.id, branch->next.step);
+      if (!earlier.ok()) return earlier.status();
+      if (*earlier > 0)
+        return Conflict(step.Label() + " has reached its loop bound (max_ulang = " + std::to_string(*step.max_ulang) +
+                        "); branch '" + label + "' would loop again, choose a branch that leaves the loop");
+    }
+    if (step.kind == StepKind::kDecision) {
+      auto q = db_.Prepare("INSERT INTO decisions(step_instance_id, label, decided_by, decided_at, note) VALUES (?,?,?,?,?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, inst.id).Bind(2, label).Bind(3, decided_by).Bind(4, now_).Bind(5, command_.note);
+      SIAGA_TRY(q->Run());
+    }
+    SIAGA_TRY(FinishWork(c, *proc, step, inst.id, inst.visit, fields, branch));
+    SIAGA_TRY(MarkDone(c, inst.id, label));
+    SIAGA_TRY(Audit(c.id, inst.id, "branch_taken", {{"step", step.id}, {"branch", label}, {"next", branch->next.step}, {"by", decided_by}}));
+    return Enter(c, proc, branch->next.step);
+  }
+
+  Status CloseCase(CaseRow& c, const std::shared_ptr<CompiledProcedure>& proc, const std::string& outcome) {
+    for (const InstanceRow& i : OpenInstances(c.id)) {
+      auto q = db_.Prepare("UPDATE step_instances SET state = 'cancelled', completed_at = ? WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, now_).Bind(2, i.id);
+      SIAGA_TRY(q->Run());
+    }
+    c.status = "closed";
+    auto q = db_.Prepare("UPDATE cases SET status = 'closed', outcome = ?, closed_at = ? WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, outcome).Bind(2, now_).Bind(3, c.id);
+    SIAGA_TRY(q->Run());
+    SIAGA_TRY(CancelTimers("case_id", c.id));
+    auto closed = Hook(c, *proc, nullptr, std::nullopt, 0, "on_close");
+    if (!closed.ok()) return closed.status();
+    SIAGA_TRY(Audit(c.id, std::nullopt, "case_closed", {{"outcome", outcome}}));
+    if (c.parent_case_id && c.parent_step_id) return ResumeParent(*c.parent_case_id, *c.parent_step_id, outcome, c);
+    return Status::Ok();
+  }
+
+  // A child case finished: its outcome completes the parent's call step.
+  Status ResumeParent(std::int64_t parent_id, std::int64_t parent_instance, const std::string& outcome, const CaseRow& child) {
+    auto parent = LoadCase(parent_id);
+    if (!parent.ok()) return parent.status();
+    auto proc = ProcedureOf(*parent);
+    if (!proc.ok()) return proc.status();
+    InstanceRow inst;
+    for (const InstanceRow& i : OpenInstances(parent_id))
+      if (i.id == parent_instance) inst = i;
+    if (inst.id == 0) return Status::Ok();  // the parent moved on (cancelled); nothing to resume
+    const StepDef* step = (*proc)->def().Find(inst.step_id);
+    if (step == nullptr) return Internal("call step '" + inst.step_id + "' is missing");
+    SIAGA_TRY(Audit(parent_id, inst.id, "subprocedure_finished", {{"child_case", child.id}, {"child_number", child.number}, {"outcome", outcome}}));
+    if (!step->branches.empty()) return TakeBranch(*parent, *proc, *step, inst, outcome, "sub-procedure " + child.number);
+    SIAGA_TRY(FinishWork(*parent, **proc, *step, inst.id, inst.visit, nlohmann::json::object(), nullptr));
+    SIAGA_TRY(MarkDone(*parent, inst.id, outcome));
+    return Enter(*parent, *proc, step->next->step);
+  }
+
+  Result<std::int64_t> PublishVersion(const CompiledProcedure& proc) {
+    const ProcedureDef& def = proc.def();
+    auto ins = db_.Prepare("INSERT OR IGNORE INTO procedure_versions(procedure_id, hash, revision, file, title, zona_waktu, source, published_at) VALUES (?,?,?,?,?,?,?,?)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, def.id).Bind(2, def.hash).Bind(3, def.revision).Bind(4, def.file).Bind(5, def.Title()).Bind(6, def.zona_waktu)
+        .Bind(7, proc.source()).Bind(8, now_);
+    Status st = ins->Run();
+    if (!st.ok()) return st;
+    if (db_.Changes() == 1) {
+      const std::int64_t id = db_.LastInsertId();
+      st = Audit(0, std::nullopt, "procedure_published", {{"procedure", def.id}, {"hash", def.hash}, {"revision", def.revision}, {"file", def.file}});
+      if (!st.ok()) return st;
+      return id;
+    }
+    auto sel = db_.Prepare("SELECT id FROM procedure_versions WHERE hash = ?");
+    if (!sel.ok()) return sel.status();
+    sel->Bind(1, def.hash);
+    auto row = sel->Step();
+    if (!row.ok()) return row.status();
+    const std::int64_t id = sel->Int(0);
+    sel->Run();
+    return id;
+  }
+
+  Result<std::int64_t> OpenCaseOf(const std::shared_ptr<CompiledProcedure>& proc, const std::string& title,
+                                  const nlohmann::json& fields, const std::string& dedupe_key,
+                                  std::optional<std::int64_t> parent_case, std::optional<std::int64_t> parent_step) {
+    const ProcedureDef& def = proc->def();
+    auto version = PublishVersion(*proc);
+    if (!version.ok()) return version.status();
+    auto next_id = db_.Prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM cases");
+    if (!next_id.ok()) return next_id.status();
+    auto row = next_id->Step();
+    if (!row.ok()) return row.status();
+    const std::int64_t id = next_id->Int(0);
+    next_id->Run();
+    auto calendar = WorkingCalendar::ForZone(def.zona_waktu);
+    if (!calendar.ok()) return calendar.status();
+    int year = 0;
+    unsigned month = 0, day = 0;
+    CivilFromDays((now_ + calendar->utc_offset_minutes() * 60) / 86400, year, month, day);
+    char number[128];
+    std::snprintf(number, sizeof number, "%s-%04d-%06lld", CaseNumberPrefix(def).c_str(), year, static_cast<long long>(id));
+
+    CaseRow c;
+    c.id = id;
+    c.number = number;
+    c.procedure_id = def.id;
+    c.title = title.empty() ? def.Title() : title;
+    c.status = "open";
+    c.version_id = *version;
+    c.parent_case_id = parent_case;
+    c.parent_step_id = parent_step;
+    for (const auto& [name, f] : def.fields)
+      if (!f.initial.is_null()) c.fields[name] = f.initial;
+    SIAGA_TRY(SetFields(c, def, fields, "field"));
+
+    std::optional<UnixSeconds> sla_due;
+    if (def.sla_kasus) sla_due = calendar->DeadlineFor(*def.sla_kasus, now_).due_at;
+    auto ins = db_.Prepare("INSERT INTO cases(id, number, procedure_id, version_id, title, status, fields, opened_at, sla_due_at, parent_case_id, parent_step_id, dedupe_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, id).Bind(2, c.number).Bind(3, def.id).Bind(4, c.version_id).Bind(5, c.title).Bind(6, c.status)
+        .Bind(7, c.fields.dump()).Bind(8, now_).Bind(9, sla_due).Bind(10, parent_case).Bind(11, parent_step);
+    if (dedupe_key.empty()) ins->BindNull(12); else ins->Bind(12, dedupe_key);
+    SIAGA_TRY(ins->Run());
+    if (def.sla_kasus) SIAGA_TRY(ArmTimer(id, std::nullopt, "case_sla_due", *sla_due, *def.sla_kasus));
+    nlohmann::json opened = {{"procedure", def.id}, {"hash", def.hash}, {"number", c.number}, {"title", c.title}};
+    if (parent_case) opened["parent_case"] = *parent_case;
+    SIAGA_TRY(Audit(id, std::nullopt, "case_opened", opened));
+    auto hook = Hook(c, *proc, nullptr, std::nullopt, 0, "on_open");
+    if (!hook.ok()) return hook.status();
+    SIAGA_TRY(Enter(c, proc, def.steps.front().id));
+    return id;
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  Status OpenCase() {
+    auto proc = engine_.registry_.Latest(command_.procedure_id);
+    if (!proc) return NotFound("no procedure '" + command_.procedure_id + "' is loaded (see siaga lint for load errors)");
+    if (command_.title.size() > 500) return InvalidArgument("title: at most 500 characters");
+    if (!command_.dedupe_key.empty()) {
+      auto q = db_.Prepare("SELECT id FROM cases WHERE dedupe_key = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, command_.dedupe_key);
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        result_case_id_ = q->Int(0);
+        q->Run();
+        detail_["duplicate"] = true;
+        return Audit(result_case_id_, std::nullopt, "duplicate_received", {{"dedupe_key", command_.dedupe_key}});
+      }
+    }
+    auto id = OpenCaseOf(proc, command_.title, command_.fields, command_.dedupe_key, std::nullopt, std::nullopt);
+    if (!id.ok()) return id.status();
+    result_case_id_ = *id;
+    return Status::Ok();
+  }
+
+  Result<std::pair<CaseRow, std::shared_ptr<CompiledProcedure>>> CaseForCommand() {
+    auto c = LoadCase(command_.case_id);
+    if (!c.ok()) return c.status();
+    result_case_id_ = c->id;
+    if (c->status == "closed" || c->status == "cancelled")
+      return Conflict("case " + c->number + " is " + c->status + "; it takes no more actions");
+    auto proc = ProcedureOf(*c);
+    if (!proc.ok()) return proc.status();
+    return std::make_pair(std::move(*c), *proc);
+  }
+
+  Status Complete() {
+    auto loaded = CaseForCommand();
+    if (!loaded.ok()) return loaded.status();
+    auto& [c, proc] = *loaded;
+    auto inst = OpenInstance(c, command_.step_id);
+    if (!inst.ok()) return inst.status();
+    const StepDef* step = proc->def().Find(inst->step_id);
+    if (step == nullptr) return Internal("step '" + inst->step_id + "' missing from its procedure");
+    if (step->kind == StepKind::kDecision)
+      return InvalidArgument(step->Label() + " is a decision: use decide with one of its branches");
+    if (step->kind == StepKind::kWait) return InvalidArgument(step->Label() + " is a wait: it ends on its timer or a signal");
+    if (step->kind == StepKind::kCall) return InvalidArgument(step->Label() + " ends when its sub-procedure case closes");
+    SIAGA_TRY(CheckActor(*step, proc->def()));
+    SIAGA_TRY(GuardAllows(c, *proc, *step, *inst));
+    SIAGA_TRY(FinishWork(c, *proc, *step, inst->id, inst->visit, command_.fields, nullptr));
+    SIAGA_TRY(MarkDone(c, inst->id, "done"));
+    SIAGA_TRY(Audit(c.id, inst->id, "step_completed", {{"step", step->id}, {"note", command_.note}}));
+    return Enter(c, proc, step->next->step);
+  }
+
+  Status Decide() {
+    auto loaded = CaseForCommand();
+    if (!loaded.ok()) return loaded.status();
+    auto& [c, proc] = *loaded;
+    auto inst = OpenInstance(c, command_.step_id);
+    if (!inst.ok()) return inst.status();
+    const StepDef* step = proc->def().Find(inst->step_id);
+    if (step == nullptr) return Internal("step '" + inst->step_id + "' missing from its procedure");
+    if (step->kind != StepKind::kDecision) return InvalidArgument(step->Label() + " is not a decision: use complete");
+    SIAGA_TRY(CheckActor(*step, proc->def()));
+    SIAGA_TRY(GuardAllows(c, *proc, *step, *inst));
+    return TakeBranch(c, proc, *step, *inst, command_.label, command_.actor.name, command_.fields);
+  }
+
+  Status Signal() {
+    auto loaded = CaseForCommand();
+    if (!loaded.ok()) return loaded.status();
+    auto& [c, proc] = *loaded;
+    if (command_.label.empty()) return InvalidArgument("signal: a signal name is required");
+    for (const InstanceRow& inst : OpenInstances(c.id)) {
+      const StepDef* step = proc->def().Find(inst.step_id);
+      if (step == nullptr) continue;
+      if (step->kind == StepKind::kWait && step->on.contains(command_.label)) {
+        SIAGA_TRY(MarkDone(c, inst.id, command_.label));
+        SIAGA_TRY(Audit(c.id, inst.id, "signal_received", {{"signal", command_.label}, {"step", step->id}, {"note", command_.note}}));
+        c.status = "open";
+        SIAGA_TRY(SaveCase(c));
+        return Enter(c, proc, step->on.at(command_.label));
+      }
+      if (step->kind == StepKind::kExternal && step->selesai_bila == command_.label) {
+        SIAGA_TRY(FinishWork(c, *proc, *step, inst.id, inst.visit, command_.fields, nullptr));
+        SIAGA_TRY(MarkDone(c, inst.id, command_.label));
+        SIAGA_TRY(Audit(c.id, inst.id, "signal_received", {{"signal", command_.label}, {"step", step->id}, {"note", command_.note}}));
+        return Enter(c, proc, step->next->step);
+      }
+    }
+    return Conflict("no open step of case " + c.number + " waits for signal '" + command_.label + "'");
+  }
+
+  Status Comment() {
+    auto c = LoadCase(command_.case_id);
+    if (!c.ok()) return c.status();
+    result_case_id_ = c->id;
+    if (command_.note.empty() || command_.note.size() > 10000) return InvalidArgument("comment: text of 1 to 10000 characters required");
+    return Audit(c->id, std::nullopt, "comment", {{"text", command_.note}});
+  }
+
+  Status Attach() {
+    auto c = LoadCase(command_.case_id);
+    if (!c.ok()) return c.status();
+    result_case_id_ = c->id;
+    if (command_.evidence_name.empty()) return InvalidArgument("attach: name is required");
+    if (command_.evidence_content.size() > kMaxEvidenceBytes) return InvalidArgument("attach: evidence over 16 MiB is not stored in this version");
+    std::optional<std::int64_t> instance;
+    if (!command_.step_id.empty()) {
+      auto inst = OpenInstance(*c, command_.step_id);
+      if (!inst.ok()) return inst.status();
+      instance = inst->id;
+    }
+    const std::string sha = Sha256Hex(command_.evidence_content);
+    auto q = db_.Prepare("INSERT INTO evidence(case_id, step_instance_id, name, media_type, size, sha256, tlp, added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!q.ok()) return q.status();
+    q->Bind(1, c->id).Bind(2, instance).Bind(3, command_.evidence_name).Bind(4, command_.media_type)
+        .Bind(5, static_cast<std::int64_t>(command_.evidence_content.size())).Bind(6, sha)
+        .Bind(7, command_.tlp.empty() ? "AMBER" : command_.tlp).Bind(8, command_.actor.name).Bind(9, now_);
+    SIAGA_TRY(q->Run());
+    detail_["sha256"] = sha;
+    return Audit(c->id, instance, "evidence_attached", {{"name", command_.evidence_name}, {"sha256", sha}, {"size", command_.evidence_content.size()}});
+  }
+
+  Status Cancel() {
+    auto loaded = CaseForCommand();
+    if (!loaded.ok()) return loaded.status();
+    auto& [c, proc] = *loaded;
+    if (command_.note.empty()) return InvalidArgument("cancel: a reason is required");
+    for (const InstanceRow& i : OpenInstances(c.id)) {
+      auto q = db_.Prepare("UPDATE step_instances SET state = 'cancelled', completed_at = ?, completed_by = ? WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, now_).Bind(2, command_.actor.name).Bind(3, i.id);
+      SIAGA_TRY(q->Run());
+    }
+    auto q = db_.Prepare("UPDATE cases SET status = 'cancelled', outcome = 'dibatalkan', closed_at = ? WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, now_).Bind(2, c.id);
+    SIAGA_TRY(q->Run());
+    SIAGA_TRY(CancelTimers("case_id", c.id));
+    return Audit(c.id, std::nullopt, "case_cancelled", {{"reason", command_.note}});
+  }
+
+  struct DueTimer {
+    std::int64_t id, case_id;
+    std::optional<std::int64_t> instance;
+    std::string kind, source;
+    UnixSeconds due_at;
+  };
+
+  Status FireDueTimers() {
+    std::vector<DueTimer> due;
+    {
+      auto q = db_.Prepare("SELECT id, case_id, step_instance_id, kind, source, due_at FROM timers WHERE state = 'armed' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, now_).Bind(2, kMaxTimersPerTick);
+      while (true) {
+        auto row = q->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        due.push_back({q->Int(0), q->Int(1), q->OptionalInt(2), q->Text(3), q->Text(4), q->Int(5)});
+      }
+    }
+    int fired = 0, failed = 0;
+    for (const DueTimer& t : due) {
+      Status st;
+      {
+        Savepoint sp(db_, "timer");
+        SIAGA_TRY(sp.status());
+        st = FireOne(t);
+        if (st.code() == StatusCode::kStorageError) return st;
+        if (st.ok()) {
+          SIAGA_TRY(sp.Release());
+          ++fired;
+          continue;
+        }
+      }  // the savepoint rolled back what the failed timer did
+      // Record that it fired and failed, so a broken hook is reported once, not at every tick.
+      ++failed;
+      spdlog::warn("timer {} of case {} failed: {}", t.id, t.case_id, st.message());
+      auto q = db_.Prepare("UPDATE timers SET state = 'fired', fired_at = ? WHERE id = ? AND state = 'armed'");
+      if (!q.ok()) return q.status();
+      q->Bind(1, now_).Bind(2, t.id);
+      SIAGA_TRY(q->Run());
+      SIAGA_TRY(Audit(t.case_id, t.instance, "timer_failed", {{"timer", t.id}, {"kind", t.kind}, {"error", st.message()}}));
+    }
+    detail_ = {{"fired", fired}, {"failed", failed}};
+    return Status::Ok();
+  }
+
+  Status FireOne(const DueTimer& t) {
+    auto q = db_.Prepare("UPDATE timers SET state = 'fired', fired_at = ? WHERE id = ? AND state = 'armed'");
+    if (!q.ok()) return q.status();
+    q->Bind(1, now_).Bind(2, t.id);
+    SIAGA_TRY(q->Run());
+    if (db_.Changes() != 1) return Status::Ok();  // fired already: firing is idempotent
+    auto c = LoadCase(t.case_id);
+    if (!c.ok()) return c.status();
+    auto proc = ProcedureOf(*c);
+    if (!proc.ok()) return proc.status();
+    nlohmann::json detail = {{"timer", t.id}, {"kind", t.kind}, {"due_at", FormatUtc(t.due_at)}, {"standard", t.source}};
+    if (t.kind == "case_sla_due") return Audit(c->id, std::nullopt, "case_sla_breached", detail);
+    if (!t.instance) return Internal("step timer without a step instance");
+    InstanceRow inst;
+    for (const InstanceRow& i : OpenInstances(c->id))
+      if (i.id == *t.instance) inst = i;
+    if (inst.id == 0) return Status::Ok();  // the step ended; its timers were cancelled with it
+    const StepDef* step = (*proc)->def().Find(inst.step_id);
+    if (step == nullptr) return Internal("timer for a step missing from its procedure");
+    detail["step"] = step->id;
+    if (t.kind == "sla_warn") return Audit(c->id, inst.id, "sla_warning", detail);
+    if (t.kind == "sla_due") {
+      SIAGA_TRY(Audit(c->id, inst.id, "sla_breached", detail));
+      auto breached = Hook(*c, **proc, step, inst.id, inst.visit, "on_breach");
+      return breached.ok() ? Status::Ok() : breached.status();
+    }
+    // wait_timeout: the wait ends and the flow takes its timeout exit.
+    SIAGA_TRY(MarkDone(*c, inst.id, "timeout"));
+    SIAGA_TRY(Audit(c->id, inst.id, "wait_timed_out", detail));
+    c->status = "open";
+    SIAGA_TRY(SaveCase(*c));
+    return Enter(*c, *proc, step->timeout->step);
+  }
+
+  Engine& engine_;
+  Database& db_;
+  const Command& command_;
+  const UnixSeconds now_;
+  std::int64_t result_case_id_ = 0;
+  nlohmann::json detail_ = nlohmann::json::object();
+  int transitions_ = 0;
+  int notice_counter_ = 0;
+};
+
+Engine::Engine(Database& db, ProcedureRegistry& registry, const Clock& clock)
+    : db_(db), registry_(registry), clock_(clock) {}
+
+Engine::~Engine() = default;
+
+std::vector<CommandResult> Engine::ApplyBatch(const std::vector<Command>& commands) {
+  std::vector<CommandResult> results(commands.size());
+  Status st = db_.Begin();
+  if (!st.ok()) {
+    for (auto& r : results) r.status = st;
+    return results;
+  }
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    Savepoint sp(db_, "command");
+    if (!sp.status().ok()) {
+      results[i].status = sp.status();
+      continue;
+    }
+    try {
+      results[i] = Transition(*this, commands[i]).Run();
+    } catch (const std::exception& e) {
+      results[i].status = Internal(std::string("command ") + CommandName(commands[i].type) + " failed: " + e.what());
+    }
+    if (results[i].status.ok()) {
+      Status released = sp.Release();
+      if (!released.ok()) results[i].status = released;
+    }
+  }
+  st = db_.Commit();
+  if (!st.ok()) {
+    db_.Rollback();
+    for (auto& r : results) r.status = st;
+  }
+  return results;
+}
+
+CommandResult Engine::Apply(const Command& command) { return ApplyBatch({command}).front(); }
+
+Result<std::shared_ptr<CompiledProcedure>> Engine::ProcedureOfCase(std::int64_t case_id) {
+  auto q = db_.Prepare("SELECT v.hash, v.source, v.file FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, case_id);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("case " + std::to_string(case_id) + " does not exist");
+  const std::string hash = q->Text(0), source = q->Text(1), file = q->Text(2);
+  q->Run();
+  return registry_.LoadStored(hash, source, file);
+}
+
+Result<std::unique_ptr<Database>> OpenStore(const std::string& path) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  Status st = QuickCheck(**db);
+  if (st.ok()) st = MigrateSchema(**db);
+  if (!st.ok()) return st;
+  return std::move(*db);
+}
+
+}  // namespace siaga

@@ -1,0 +1,75 @@
+// The engine: the single writer. Every state change is a Command; a batch of commands commits
+// in one SQLite transaction (group commit), each command inside its own savepoint so that one
+// failing command is rolled back alone. A command's audit event, timers and outbox rows land in
+// the same transaction as the state change that caused them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "procedure/registry.h"
+#include "store/database.h"
+#include "time/calendar.h"
+
+namespace siaga {
+
+struct Actor {
+  std::string name = "system";
+  std::string role;  // empty: not checked (an administrator at the CLI, the engine itself)
+};
+
+struct Command {
+  enum class Type { kOpenCase, kComplete, kDecide, kSignal, kComment, kAttach, kCancel, kFireDueTimers };
+  Type type = Type::kComment;
+  Actor actor;
+  std::string procedure_id;                          // open
+  std::string title;                                 // open
+  std::string dedupe_key;                            // open (optional)
+  nlohmann::json fields = nlohmann::json::object();  // open, complete, decide: fields to set
+  std::int64_t case_id = 0;
+  std::string step_id;                               // complete, decide, attach (optional)
+  std::string label;                                 // decide: branch; signal: signal name
+  std::string note;                                  // comment, cancel reason, decide/complete note
+  std::string evidence_name, evidence_content, media_type, tlp;  // attach
+};
+
+const char* CommandName(Command::Type type);
+
+struct CommandResult {
+  Status status;
+  std::int64_t case_id = 0;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+class Engine {
+ public:
+  Engine(Database& db, ProcedureRegistry& registry, const Clock& clock);
+  ~Engine();
+
+  // Applies the commands in one transaction; results are in the same order.
+  // A storage failure of the whole transaction fails every command of the batch.
+  std::vector<CommandResult> ApplyBatch(const std::vector<Command>& commands);
+  CommandResult Apply(const Command& command);
+
+  // The procedure a case runs on (its pinned version).
+  Result<std::shared_ptr<CompiledProcedure>> ProcedureOfCase(std::int64_t case_id);
+
+  Database& db() { return db_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  class Transition;  // the work of one command, defined in engine.cpp
+  Database& db_;
+  ProcedureRegistry& registry_;
+  const Clock& clock_;
+};
+
+// Opens the store at `path` (creating folders), migrates and checks it.
+Result<std::unique_ptr<Database>> OpenStore(const std::string& path);
+
+}  // namespace siaga

@@ -1,0 +1,196 @@
+#include "runner/queries.h"
+
+#include <cctype>
+
+#include "common/clock.h"
+#include "time/calendar.h"
+
+namespace siaga {
+
+namespace {
+
+nlohmann::json Instant(const Statement& q, int column, const WorkingCalendar& cal) {
+  if (q.IsNull(column)) return nullptr;
+  const UnixSeconds t = q.Int(column);
+  return {{"utc", FormatUtc(t)}, {"local", cal.Format(t)}, {"unix", t}};
+}
+
+WorkingCalendar CalendarFor(const std::string& zone) {
+  auto cal = WorkingCalendar::ForZone(zone);
+  return cal.ok() ? *cal : WorkingCalendar::Standard(7 * 60, "WIB");
+}
+
+nlohmann::json ParseJson(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_discarded() ? nlohmann::json(text) : j;
+}
+
+}  // namespace
+
+Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter) {
+  std::string sql =
+      "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.opened_at, c.closed_at, c.outcome, v.zona_waktu, "
+      "(SELECT group_concat(step_id, ',') FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready') "
+      "FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id > ?1 "
+      "AND (?2 = '' OR c.status = ?2) AND (?3 = '' OR c.procedure_id = ?3) ORDER BY c.id LIMIT ?4";
+  auto q = db.Prepare(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(1, filter.after_id).Bind(2, filter.status).Bind(3, filter.procedure_id).Bind(4, std::max(1, std::min(filter.limit, 1000)));
+  nlohmann::json out = nlohmann::json::array();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const WorkingCalendar cal = CalendarFor(q->Text(8));
+    nlohmann::json open_steps = nlohmann::json::array();
+    std::string steps = q->Text(9);
+    for (std::size_t start = 0; !steps.empty() && start <= steps.size();) {
+      const std::size_t comma = steps.find(',', start);
+      open_steps.push_back(steps.substr(start, comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    out.push_back({{"id", q->Int(0)}, {"number", q->Text(1)}, {"procedure", q->Text(2)}, {"title", q->Text(3)},
+                   {"status", q->Text(4)}, {"opened_at", Instant(*q, 5, cal)}, {"closed_at", Instant(*q, 6, cal)},
+                   {"outcome", q->IsNull(7) ? nlohmann::json(nullptr) : nlohmann::json(q->Text(7))},
+                   {"open_steps", open_steps}});
+  }
+  return out;
+}
+
+Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref) {
+  const bool numeric = !ref.empty() && ref.size() < 19 &&
+                       std::all_of(ref.begin(), ref.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  auto q = db.Prepare(numeric ? "SELECT id FROM cases WHERE id = ?" : "SELECT id FROM cases WHERE number = ?");
+  if (!q.ok()) return q.status();
+  if (numeric) q->Bind(1, static_cast<std::int64_t>(std::stoll(ref)));
+  else q->Bind(1, ref);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("no case '" + ref + "' (give its id or its number)");
+  const std::int64_t id = q->Int(0);
+  q->Run();
+  return id;
+}
+
+Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id) {
+  auto q = db.Prepare(
+      "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.outcome, c.fields, c.opened_at, c.closed_at, "
+      "c.sla_due_at, c.parent_case_id, v.hash, v.revision, v.zona_waktu, v.title FROM cases c "
+      "JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, case_id);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("case " + std::to_string(case_id) + " does not exist");
+  const WorkingCalendar cal = CalendarFor(q->Text(13));
+  nlohmann::json out;
+  out["case"] = {{"id", q->Int(0)},
+                 {"number", q->Text(1)},
+                 {"procedure", q->Text(2)},
+                 {"procedure_title", q->Text(14)},
+                 {"version", {{"hash", q->Text(11)}, {"revision", q->Int(12)}}},
+                 {"title", q->Text(3)},
+                 {"status", q->Text(4)},
+                 {"outcome", q->IsNull(5) ? nlohmann::json(nullptr) : nlohmann::json(q->Text(5))},
+                 {"fields", ParseJson(q->Text(6))},
+                 {"opened_at", Instant(*q, 7, cal)},
+                 {"closed_at", Instant(*q, 8, cal)},
+                 {"sla_due_at", Instant(*q, 9, cal)},
+                 {"parent_case", q->IsNull(10) ? nlohmann::json(nullptr) : nlohmann::json(q->Int(10))},
+                 {"zona_waktu", cal.zone_label()}};
+  q->Run();
+
+  auto steps = db.Prepare(
+      "SELECT s.id, s.step_id, s.kind, s.visit, s.role, s.state, s.ready_at, s.warn_at, s.due_at, s.basis, s.completed_at, "
+      "s.completed_by, s.outcome FROM step_instances s WHERE s.case_id = ? ORDER BY s.id");
+  if (!steps.ok()) return steps.status();
+  steps->Bind(1, case_id);
+  out["steps"] = nlohmann::json::array();
+  while (true) {
+    auto r = steps->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    std::string sla = "none";
+    if (!steps->IsNull(8)) {
+      const UnixSeconds end = steps->IsNull(10) ? std::numeric_limits<UnixSeconds>::max() : steps->Int(10);
+      if (steps->IsNull(10)) sla = "running";
+      else sla = end <= steps->Int(8) ? "on_time" : "late";
+    }
+    out["steps"].push_back({{"instance", steps->Int(0)}, {"step", steps->Text(1)}, {"kind", steps->Text(2)},
+                            {"visit", steps->Int(3)}, {"role", steps->IsNull(4) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(4))},
+                            {"state", steps->Text(5)}, {"ready_at", Instant(*steps, 6, cal)}, {"warn_at", Instant(*steps, 7, cal)},
+                            {"due_at", Instant(*steps, 8, cal)}, {"basis", steps->IsNull(9) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(9))},
+                            {"completed_at", Instant(*steps, 10, cal)},
+                            {"completed_by", steps->IsNull(11) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(11))},
+                            {"outcome", steps->IsNull(12) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(12))},
+                            {"sla", sla}});
+  }
+
+  auto decisions = db.Prepare(
+      "SELECT d.label, d.decided_by, d.decided_at, d.note, s.step_id, s.visit FROM decisions d "
+      "JOIN step_instances s ON s.id = d.step_instance_id WHERE s.case_id = ? ORDER BY d.id");
+  if (!decisions.ok()) return decisions.status();
+  decisions->Bind(1, case_id);
+  out["decisions"] = nlohmann::json::array();
+  while (true) {
+    auto r = decisions->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    out["decisions"].push_back({{"step", decisions->Text(4)}, {"visit", decisions->Int(5)}, {"label", decisions->Text(0)},
+                                {"by", decisions->Text(1)}, {"at", Instant(*decisions, 2, cal)}, {"note", decisions->Text(3)}});
+  }
+
+  auto timers = db.Prepare("SELECT id, kind, due_at, basis, source, state, fired_at FROM timers WHERE case_id = ? ORDER BY id");
+  if (!timers.ok()) return timers.status();
+  timers->Bind(1, case_id);
+  out["timers"] = nlohmann::json::array();
+  while (true) {
+    auto r = timers->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    out["timers"].push_back({{"id", timers->Int(0)}, {"kind", timers->Text(1)}, {"due_at", Instant(*timers, 2, cal)},
+                             {"basis", timers->Text(3)}, {"standard", timers->Text(4)}, {"state", timers->Text(5)},
+                             {"fired_at", Instant(*timers, 6, cal)}});
+  }
+
+  auto evidence = db.Prepare("SELECT name, media_type, size, sha256, tlp, added_by, added_at FROM evidence WHERE case_id = ? ORDER BY id");
+  if (!evidence.ok()) return evidence.status();
+  evidence->Bind(1, case_id);
+  out["evidence"] = nlohmann::json::array();
+  while (true) {
+    auto r = evidence->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    out["evidence"].push_back({{"name", evidence->Text(0)}, {"media_type", evidence->Text(1)}, {"size", evidence->Int(2)},
+                               {"sha256", evidence->Text(3)}, {"tlp", evidence->Text(4)}, {"added_by", evidence->Text(5)},
+                               {"added_at", Instant(*evidence, 6, cal)}});
+  }
+
+  auto notices = db.Prepare("SELECT recipient_role, template, tlp, state, created_at FROM outbox WHERE case_id = ? ORDER BY id");
+  if (!notices.ok()) return notices.status();
+  notices->Bind(1, case_id);
+  out["notices"] = nlohmann::json::array();
+  while (true) {
+    auto r = notices->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    out["notices"].push_back({{"to", notices->Text(0)}, {"template", notices->Text(1)}, {"tlp", notices->Text(2)},
+                              {"state", notices->Text(3)}, {"at", Instant(*notices, 4, cal)}});
+  }
+
+  auto history = db.Prepare("SELECT seq, at, actor, event, detail FROM audit_events WHERE case_id = ? ORDER BY seq");
+  if (!history.ok()) return history.status();
+  history->Bind(1, case_id);
+  out["history"] = nlohmann::json::array();
+  while (true) {
+    auto r = history->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    out["history"].push_back({{"seq", history->Int(0)}, {"at", Instant(*history, 1, cal)}, {"actor", history->Text(2)},
+                              {"event", history->Text(3)}, {"detail", ParseJson(history->Text(4))}});
+  }
+  return out;
+}
+
+}  // namespace siaga

@@ -1,0 +1,32 @@
+// The read side: case lists and case pages as JSON, read with plain SELECTs. The CLI uses the
+// engine's connection; the HTTP API will use read-only connections (WAL lets readers run
+// beside the writer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "store/database.h"
+
+namespace siaga {
+
+struct CaseFilter {
+  std::string status;        // open, waiting, closed, cancelled; empty for all
+  std::string procedure_id;  // empty for all
+  int limit = 50;
+  std::int64_t after_id = 0;  // paging: cases with a larger id
+};
+
+// [{ id, number, procedure, title, status, opened_at, closed_at, outcome, open_steps: [...] }]
+Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter);
+
+// { case: {...}, steps: [...visits with deadlines...], decisions, timers, evidence, notices,
+//   history: [...audit events...] }. Instants are given in UTC and in the agency's zone.
+Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id);
+
+// Finds a case by its id or its number (e.g. "KAB-TRENGGALEK-2026-000001").
+Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref);
+
+}  // namespace siaga

@@ -1,0 +1,163 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace siaga {
+
+namespace {
+
+// Instants are UTC seconds since the epoch (INTEGER). JSON columns hold objects.
+const std::vector<std::string> kMigrations = {
+    // 1: the core model.
+    R"sql(
+CREATE TABLE procedure_versions (
+  id            INTEGER PRIMARY KEY,
+  procedure_id  TEXT    NOT NULL,
+  hash          TEXT    NOT NULL UNIQUE,      -- SHA-256 of the source text
+  revision      INTEGER NOT NULL,
+  file          TEXT    NOT NULL,
+  title         TEXT    NOT NULL,
+  zona_waktu    TEXT    NOT NULL,             -- WIB, WITA or WIT: how its instants are shown
+  source        TEXT    NOT NULL,             -- kept so a pinned case can always run its version
+  published_at  INTEGER NOT NULL
+);
+CREATE INDEX procedure_versions_by_id ON procedure_versions(procedure_id, id);
+
+CREATE TABLE cases (
+  id              INTEGER PRIMARY KEY,
+  number          TEXT    NOT NULL UNIQUE,
+  procedure_id    TEXT    NOT NULL,
+  version_id      INTEGER NOT NULL REFERENCES procedure_versions(id),
+  title           TEXT    NOT NULL,
+  status          TEXT    NOT NULL CHECK (status IN ('open','waiting','resolved','closed','cancelled')),
+  outcome         TEXT,
+  fields          TEXT    NOT NULL DEFAULT '{}',
+  opened_at       INTEGER NOT NULL,
+  closed_at       INTEGER,
+  sla_due_at      INTEGER,
+  parent_case_id  INTEGER REFERENCES cases(id),
+  parent_step_id  INTEGER,
+  dedupe_key      TEXT UNIQUE
+);
+CREATE INDEX cases_by_status ON cases(status, id);
+
+CREATE TABLE step_instances (
+  id            INTEGER PRIMARY KEY,
+  case_id       INTEGER NOT NULL REFERENCES cases(id),
+  step_id       TEXT    NOT NULL,
+  kind          TEXT    NOT NULL,
+  visit         INTEGER NOT NULL,               -- 1, 2, ... : loops keep every visit
+  role          TEXT,
+  state         TEXT    NOT NULL CHECK (state IN ('ready','done','cancelled')),
+  ready_at      INTEGER NOT NULL,
+  warn_at       INTEGER,
+  due_at        INTEGER,
+  basis         TEXT,
+  completed_at  INTEGER,
+  completed_by  TEXT,
+  outcome       TEXT                            -- branch label, signal or 'timeout'
+);
+CREATE INDEX step_instances_by_case ON step_instances(case_id, id);
+CREATE UNIQUE INDEX one_open_visit ON step_instances(case_id, step_id) WHERE state = 'ready';
+
+CREATE TABLE decisions (
+  id                INTEGER PRIMARY KEY,
+  step_instance_id  INTEGER NOT NULL REFERENCES step_instances(id),
+  label             TEXT    NOT NULL,
+  decided_by        TEXT    NOT NULL,
+  decided_at        INTEGER NOT NULL,
+  note              TEXT
+);
+
+CREATE TABLE evidence (
+  id                INTEGER PRIMARY KEY,
+  case_id           INTEGER NOT NULL REFERENCES cases(id),
+  step_instance_id  INTEGER REFERENCES step_instances(id),
+  name              TEXT    NOT NULL,
+  media_type        TEXT,
+  size              INTEGER NOT NULL,
+  sha256            TEXT    NOT NULL,
+  tlp               TEXT    NOT NULL DEFAULT 'AMBER',
+  added_by          TEXT    NOT NULL,
+  added_at          INTEGER NOT NULL
+);
+
+CREATE TABLE timers (
+  id                INTEGER PRIMARY KEY,
+  case_id           INTEGER NOT NULL REFERENCES cases(id),
+  step_instance_id  INTEGER REFERENCES step_instances(id),
+  kind              TEXT    NOT NULL CHECK (kind IN ('wait_timeout','sla_warn','sla_due','case_sla_due')),
+  due_at            INTEGER NOT NULL,
+  basis             TEXT    NOT NULL,
+  source            TEXT    NOT NULL,           -- the time standard as written
+  state             TEXT    NOT NULL CHECK (state IN ('armed','fired','cancelled')),
+  fired_at          INTEGER
+);
+CREATE INDEX timers_armed ON timers(due_at, id) WHERE state = 'armed';
+
+CREATE TABLE outbox (
+  id                INTEGER PRIMARY KEY,
+  case_id           INTEGER NOT NULL REFERENCES cases(id),
+  step_instance_id  INTEGER REFERENCES step_instances(id),
+  recipient_role    TEXT    NOT NULL,
+  template          TEXT    NOT NULL,
+  tlp               TEXT    NOT NULL,
+  idempotency_key   TEXT    NOT NULL UNIQUE,
+  state             TEXT    NOT NULL DEFAULT 'pending',
+  created_at        INTEGER NOT NULL
+);
+
+CREATE TABLE audit_events (
+  seq               INTEGER PRIMARY KEY,
+  at                INTEGER NOT NULL,
+  actor             TEXT    NOT NULL,
+  case_id           INTEGER REFERENCES cases(id),
+  step_instance_id  INTEGER,
+  event             TEXT    NOT NULL,
+  detail            TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_by_case ON audit_events(case_id, seq);
+-- The audit trail is append-only: the engine never updates or deletes it.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+)sql",
+};
+
+}  // namespace
+
+Status MigrateSchema(Database& db) {
+  auto stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  const int version = static_cast<int>(stmt->Int(0));
+  stmt->Run();
+  if (version > kSchemaVersion)
+    return StorageError("database " + db.path() + " has schema version " + std::to_string(version) +
+                        ", newer than this siaga (" + std::to_string(kSchemaVersion) + "); upgrade siaga");
+  for (int v = version; v < kSchemaVersion; ++v) {
+    Status st = db.Begin();
+    if (st.ok()) st = db.Exec(kMigrations[static_cast<std::size_t>(v)]);
+    if (st.ok()) st = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+    if (st.ok()) st = db.Commit();
+    if (!st.ok()) {
+      db.Rollback();
+      return StorageError("migration to schema version " + std::to_string(v + 1) + " failed: " + st.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status QuickCheck(Database& db) {
+  auto stmt = db.Prepare("PRAGMA quick_check");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  const std::string result = stmt->Text(0);
+  stmt->Run();
+  if (result != "ok") return StorageError("database " + db.path() + " failed quick_check: " + result);
+  return Status::Ok();
+}
+
+}  // namespace siaga

@@ -1,0 +1,103 @@
+#include "time/calendar.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace siaga {
+
+namespace {
+constexpr std::int64_t kSecondsPerDay = 86400;
+constexpr int kSearchLimitDays = 3660;  // a calendar with no working day in ten years is broken
+}  // namespace
+
+WorkingCalendar::WorkingCalendar(int utc_offset_minutes, std::string zone_label)
+    : utc_offset_minutes_(utc_offset_minutes), zone_label_(std::move(zone_label)) {}
+
+WorkingCalendar WorkingCalendar::Standard(int utc_offset_minutes, std::string zone_label) {
+  WorkingCalendar c(utc_offset_minutes, std::move(zone_label));
+  const std::vector<OfficeInterval> mon_thu = {{7 * 60 + 30, 12 * 60}, {13 * 60, 16 * 60}};
+  const std::vector<OfficeInterval> fri = {{7 * 60 + 30, 11 * 60 + 30}, {13 * 60, 16 * 60 + 30}};
+  for (int d = 1; d <= 4; ++d) c.week_[static_cast<size_t>(d)] = mon_thu;
+  c.week_[5] = fri;
+  return c;
+}
+
+Result<WorkingCalendar> WorkingCalendar::ForZone(const std::string& zone) {
+  if (zone == "WIB" || zone == "Asia/Jakarta" || zone == "Asia/Pontianak") return Standard(7 * 60, "WIB");
+  if (zone == "WITA" || zone == "Asia/Makassar") return Standard(8 * 60, "WITA");
+  if (zone == "WIT" || zone == "Asia/Jayapura") return Standard(9 * 60, "WIT");
+  return InvalidArgument("unknown time zone '" + zone + "'; use WIB, WITA or WIT");
+}
+
+void WorkingCalendar::SetWeekday(int weekday, std::vector<OfficeInterval> intervals) {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const OfficeInterval& a, const OfficeInterval& b) { return a.start_minute < b.start_minute; });
+  week_.at(static_cast<size_t>(weekday)) = std::move(intervals);
+}
+
+void WorkingCalendar::AddDayOff(int year, unsigned month, unsigned day) {
+  days_off_.insert(DaysFromCivil(year, month, day));
+}
+
+bool WorkingCalendar::IsWorkingDay(std::int64_t local_days) const {
+  return !week_[static_cast<size_t>(WeekdayFromDays(local_days))].empty() && !days_off_.contains(local_days);
+}
+
+UnixSeconds WorkingCalendar::AddWorkingMinutes(UnixSeconds start, std::int64_t minutes) const {
+  const std::int64_t offset = utc_offset_minutes_ * 60LL;
+  std::int64_t local = start + offset;
+  std::int64_t day = local >= 0 ? local / kSecondsPerDay : (local - kSecondsPerDay + 1) / kSecondsPerDay;
+  std::int64_t remaining = minutes * 60;
+  for (int guard = 0; guard < kSearchLimitDays; ++guard, ++day) {
+    if (!IsWorkingDay(day)) continue;
+    for (const OfficeInterval& iv : week_[static_cast<size_t>(WeekdayFromDays(day))]) {
+      const std::int64_t iv_start = day * kSecondsPerDay + iv.start_minute * 60LL;
+      const std::int64_t iv_end = day * kSecondsPerDay + iv.end_minute * 60LL;
+      const std::int64_t from = std::max(local, iv_start);
+      if (from >= iv_end) continue;
+      if (from + remaining <= iv_end) return from + remaining - offset;
+      remaining -= iv_end - from;
+      local = iv_end;
+    }
+  }
+  throw std::runtime_error("working calendar " + zone_label_ + " has no working time in ten years");
+}
+
+UnixSeconds WorkingCalendar::AddWorkingDays(UnixSeconds start, std::int64_t days) const {
+  const std::int64_t offset = utc_offset_minutes_ * 60LL;
+  const std::int64_t local = start + offset;
+  std::int64_t day = local >= 0 ? local / kSecondsPerDay : (local - kSecondsPerDay + 1) / kSecondsPerDay;
+  std::int64_t counted = 0;
+  for (int guard = 0; guard < kSearchLimitDays; ++guard) {
+    ++day;
+    if (IsWorkingDay(day) && ++counted == days) {
+      const auto& intervals = week_[static_cast<size_t>(WeekdayFromDays(day))];
+      return day * kSecondsPerDay + intervals.back().end_minute * 60LL - offset;
+    }
+  }
+  throw std::runtime_error("working calendar " + zone_label_ + " has no working day in ten years");
+}
+
+UnixSeconds WorkingCalendar::Add(UnixSeconds start, std::int64_t amount, TimeUnit unit, TimeBasis basis) const {
+  const std::int64_t minutes = unit == TimeUnit::kMinute ? amount : unit == TimeUnit::kHour ? amount * 60 : amount * 1440;
+  switch (basis) {
+    case TimeBasis::kWorkingTime: return AddWorkingMinutes(start, minutes);
+    case TimeBasis::kWorkingDays: return AddWorkingDays(start, amount);
+    case TimeBasis::kCalendarDays:
+    case TimeBasis::kElapsed: return start + minutes * 60;
+  }
+  return start;
+}
+
+Deadline WorkingCalendar::DeadlineFor(const TimeStandard& ts, UnixSeconds anchor, double warn_share) const {
+  Deadline d{};
+  d.due_at = Add(anchor, ts.max, ts.unit, ts.basis);
+  if (ts.is_range()) {
+    d.warn_at = Add(anchor, ts.min, ts.unit, ts.basis);
+  } else {
+    d.warn_at = anchor + static_cast<std::int64_t>(static_cast<double>(d.due_at - anchor) * warn_share);
+  }
+  return d;
+}
+
+}  // namespace siaga

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The two set-up commands of the README, for a fresh Debian 12 machine:
+#   ./siaga.sh run    installs what is missing, builds, checks sop/ and runs the main job
+#   ./siaga.sh test   installs what is missing, builds and runs every test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Why each package is here: docs/architecture.md, "Dependencies".
+PACKAGES=(cmake g++ make pkg-config liblua5.4-dev libsqlite3-dev catch2 nlohmann-json3-dev
+          libcli11-dev libspdlog-dev libfmt-dev libssl-dev)
+BUILD_DIR=${SIAGA_BUILD_DIR:-build}
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "siaga.sh: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+  cmake --build "$BUILD_DIR" -j"$(nproc)"
+}
+
+case "${1:-}" in
+  run)
+    install_packages
+    build
+    "$BUILD_DIR"/siaga lint sop/ --quiet
+    # Until the HTTP server lands (issue "HTTP: REST API..."), the main job is the demo that runs
+    # every seed procedure end to end into the embedded store.
+    "$BUILD_DIR"/siaga --db data/siaga.db demo
+    ;;
+  test)
+    install_packages
+    build
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,40 @@
+#include <catch2/catch.hpp>
+
+#include "common/clock.h"
+
+using namespace siaga;
+
+TEST_CASE("ParseInstant reads UTC, offsets, local times and dates", "[clock]") {
+  CHECK(*ParseInstant("1970-01-01T00:00:00Z") == 0);
+  CHECK(*ParseInstant("2026-01-05T08:00:00+07:00") == *ParseInstant("2026-01-05T01:00:00Z"));
+  CHECK(*ParseInstant("2026-01-05T09:00:00+08:00") == *ParseInstant("2026-01-05T01:00:00Z"));
+  SECTION("local forms use the default offset") {
+    CHECK(*ParseInstant("2026-01-05 08:00", 7 * 60) == *ParseInstant("2026-01-05T01:00Z"));
+    CHECK(*ParseInstant("2026-01-05T08:00", 8 * 60) == *ParseInstant("2026-01-05T00:00Z"));
+    CHECK(*ParseInstant("2026-01-05", 0) == *ParseInstant("2026-01-05T00:00:00Z"));
+  }
+  SECTION("bad input names what is wrong") {
+    CHECK_FALSE(ParseInstant("yesterday").ok());
+    CHECK_FALSE(ParseInstant("2026-13-01").ok());
+    CHECK_FALSE(ParseInstant("2026-01-05T25:00").ok());
+    CHECK_FALSE(ParseInstant("2026-01-05T08:00+7").ok());
+  }
+}
+
+TEST_CASE("FormatUtc and FormatLocal round-trip", "[clock]") {
+  const UnixSeconds t = *ParseInstant("2026-03-31T23:30:00Z");
+  CHECK(FormatUtc(t) == "2026-03-31T23:30:00Z");
+  CHECK(FormatLocal(t, 8 * 60, "WITA") == "2026-04-01 07:30 WITA");
+  CHECK(*ParseInstant(FormatUtc(t)) == t);
+}
+
+TEST_CASE("civil day arithmetic agrees with known weekdays", "[clock]") {
+  CHECK(WeekdayFromDays(DaysFromCivil(2026, 1, 5)) == 1);   // Monday
+  CHECK(WeekdayFromDays(DaysFromCivil(2026, 1, 4)) == 0);   // Sunday
+  CHECK(WeekdayFromDays(DaysFromCivil(1970, 1, 1)) == 4);   // Thursday
+  for (std::int64_t d = -1000; d < 30000; d += 37) {
+    int y; unsigned m, day;
+    CivilFromDays(d, y, m, day);
+    CHECK(DaysFromCivil(y, m, day) == d);
+  }
+}
