@@ -46,14 +46,14 @@ Result<std::optional<UnixSeconds>> WaitTimerDue(Database& db, std::int64_t insta
   return due;
 }
 
-bool Visited(Database& db, std::int64_t case_id, const std::string& step) {
-  auto q = db.Prepare("SELECT 1 FROM step_instances WHERE case_id = ? AND step_id = ? LIMIT 1");
-  if (!q.ok()) return false;
+std::int64_t Visits(Database& db, std::int64_t case_id, const std::string& step) {
+  auto q = db.Prepare("SELECT COUNT(*) FROM step_instances WHERE case_id = ? AND step_id = ?");
+  if (!q.ok()) return 0;
   q->Bind(1, case_id).Bind(2, step);
   auto row = q->Step();
-  const bool seen = row.ok() && *row;
+  const std::int64_t n = row.ok() && *row ? q->Int(0) : 0;
   q->Run();
-  return seen;
+  return n;
 }
 
 }  // namespace
@@ -150,12 +150,14 @@ Result<SimulationReport> SimulateInto(Database& store, ProcedureRegistry& regist
           cmd.label = queue.front();
           queue.pop_front();
         } else {
-          // Unscripted: the first branch that goes somewhere new, so loops are left.
-          cmd.label = def->branches.front().label;
+          // Unscripted: the branch whose target was visited least (declared order breaks ties),
+          // so every loop is eventually left.
+          std::int64_t fewest = -1;
           for (const Branch& b : def->branches) {
-            if (!Visited(*db, s.case_id, b.next.step)) {
+            const std::int64_t visits = Visits(*db, s.case_id, b.next.step);
+            if (fewest < 0 || visits < fewest) {
+              fewest = visits;
               cmd.label = b.label;
-              break;
             }
           }
           report.notes.push_back("no choice scripted for step '" + s.step_id + "' (visit " + std::to_string(s.visit) +
