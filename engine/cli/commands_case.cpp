@@ -94,6 +94,12 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
     c.type = type;
     return c;
   };
+  // Who acts, the --field pairs when the command takes them, then the command itself.
+  auto submit = [&global, &exit_code, o](Command c, bool takes_fields) {
+    Status st = ParseActor(o->as, c.actor);
+    if (st.ok() && takes_fields) st = ParseFields(o->fields, c.fields);
+    exit_code = st.ok() ? RunCommand(global, c, c.type == Command::Type::kOpenCase ? "" : o->case_ref) : Fail(st);
+  };
 
   CLI::App* open = group->add_subcommand("open", "open a case of a procedure");
   open->add_option("procedure", o->procedure, "procedure id, e.g. trenggalek/layanan-insiden")->required();
@@ -101,14 +107,12 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   open->add_option("--field", o->fields, "case field NAME=VALUE (repeatable)");
   open->add_option("--dedupe", o->dedupe, "deduplication key: a second open with the same key returns the first case");
   add_as(open);
-  open->callback([&, o, command_with] {
+  open->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kOpenCase);
     c.procedure_id = o->procedure;
     c.title = o->title;
     c.dedupe_key = o->dedupe;
-    Status st = ParseActor(o->as, c.actor);
-    if (st.ok()) st = ParseFields(o->fields, c.fields);
-    exit_code = st.ok() ? RunCommand(global, c, "") : Fail(st);
+    submit(c, true);
   });
 
   CLI::App* list = group->add_subcommand("list", "list cases");
@@ -159,13 +163,11 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   complete->add_option("--field", o->fields, "set a case field NAME=VALUE (repeatable)");
   complete->add_option("--note", o->note, "a note for the history");
   add_as(complete);
-  complete->callback([&, o, command_with] {
+  complete->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kComplete);
     c.step_id = o->step;
     c.note = o->note;
-    Status st = ParseActor(o->as, c.actor);
-    if (st.ok()) st = ParseFields(o->fields, c.fields);
-    exit_code = st.ok() ? RunCommand(global, c, o->case_ref) : Fail(st);
+    submit(c, true);
   });
 
   CLI::App* decide = group->add_subcommand("decide", "take a decision: choose one of the step's labelled branches");
@@ -175,14 +177,12 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   decide->add_option("--field", o->fields, "set a case field NAME=VALUE (repeatable)");
   decide->add_option("--note", o->note, "the reason, kept with the decision");
   add_as(decide);
-  decide->callback([&, o, command_with] {
+  decide->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kDecide);
     c.step_id = o->step;
     c.label = o->label;
     c.note = o->note;
-    Status st = ParseActor(o->as, c.actor);
-    if (st.ok()) st = ParseFields(o->fields, c.fields);
-    exit_code = st.ok() ? RunCommand(global, c, o->case_ref) : Fail(st);
+    submit(c, true);
   });
 
   CLI::App* signal = group->add_subcommand("signal", "send a named signal (e.g. laporan_lanjutan) to a waiting or external step");
@@ -190,23 +190,21 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   signal->add_option("signal", o->label, "signal name")->required();
   signal->add_option("--note", o->note, "a note for the history");
   add_as(signal);
-  signal->callback([&, o, command_with] {
+  signal->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kSignal);
     c.label = o->label;
     c.note = o->note;
-    Status st = ParseActor(o->as, c.actor);
-    exit_code = st.ok() ? RunCommand(global, c, o->case_ref) : Fail(st);
+    submit(c, false);
   });
 
   CLI::App* comment = group->add_subcommand("comment", "add a comment to a case's history");
   comment->add_option("case", o->case_ref, "case id or number")->required();
   comment->add_option("text", o->note, "the comment")->required();
   add_as(comment);
-  comment->callback([&, o, command_with] {
+  comment->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kComment);
     c.note = o->note;
-    Status st = ParseActor(o->as, c.actor);
-    exit_code = st.ok() ? RunCommand(global, c, o->case_ref) : Fail(st);
+    submit(c, false);
   });
 
   CLI::App* attach = group->add_subcommand("attach", "attach evidence (a file, kept by its SHA-256)");
@@ -215,7 +213,7 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   attach->add_option("--step", o->step, "the open step it belongs to");
   attach->add_option("--tlp", o->tlp, "TLP label")->capture_default_str();
   add_as(attach);
-  attach->callback([&, o, command_with] {
+  attach->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kAttach);
     std::ifstream in(o->file, std::ios::binary);
     std::ostringstream content;
@@ -224,19 +222,17 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
     c.evidence_name = o->file.substr(o->file.find_last_of('/') + 1);
     c.step_id = o->step;
     c.tlp = o->tlp;
-    Status st = ParseActor(o->as, c.actor);
-    exit_code = st.ok() ? RunCommand(global, c, o->case_ref) : Fail(st);
+    submit(c, false);
   });
 
   CLI::App* close = group->add_subcommand("close", "close a case before its procedure ends (status cancelled, with a reason)");
   close->add_option("case", o->case_ref, "case id or number")->required();
   close->add_option("--reason", o->note, "why the case is closed early")->required();
   add_as(close);
-  close->callback([&, o, command_with] {
+  close->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kCancel);
     c.note = o->note;
-    Status st = ParseActor(o->as, c.actor);
-    exit_code = st.ok() ? RunCommand(global, c, o->case_ref) : Fail(st);
+    submit(c, false);
   });
 
   CLI::App* tick = group->add_subcommand("tick", "fire every timer that is due (deadlines, waits such as auto-resolve)");

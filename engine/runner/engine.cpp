@@ -603,38 +603,50 @@ class Engine::Transition {
     return std::make_pair(std::move(*c), *proc);
   }
 
-  Status Complete() {
+  // The open step a complete or decide command names, with its case and definition.
+  struct OpenStepOfCommand {
+    CaseRow c;
+    std::shared_ptr<CompiledProcedure> proc;
+    InstanceRow inst;
+    const StepDef* step = nullptr;
+  };
+
+  Result<OpenStepOfCommand> LoadOpenStep() {
     auto loaded = CaseForCommand();
     if (!loaded.ok()) return loaded.status();
-    auto& [c, proc] = *loaded;
-    auto inst = OpenInstance(c, command_.step_id);
+    OpenStepOfCommand o{std::move(loaded->first), loaded->second, {}, nullptr};
+    auto inst = OpenInstance(o.c, command_.step_id);
     if (!inst.ok()) return inst.status();
-    const StepDef* step = proc->def().Find(inst->step_id);
-    if (step == nullptr) return Internal("step '" + inst->step_id + "' missing from its procedure");
+    o.inst = *inst;
+    o.step = o.proc->def().Find(o.inst.step_id);
+    if (o.step == nullptr) return Internal("step '" + o.inst.step_id + "' missing from its procedure");
+    return o;
+  }
+
+  Status Complete() {
+    auto open = LoadOpenStep();
+    if (!open.ok()) return open.status();
+    auto& [c, proc, inst, step] = *open;
     if (step->kind == StepKind::kDecision)
       return InvalidArgument(step->Label() + " is a decision: use decide with one of its branches");
     if (step->kind == StepKind::kWait) return InvalidArgument(step->Label() + " is a wait: it ends on its timer or a signal");
     if (step->kind == StepKind::kCall) return InvalidArgument(step->Label() + " ends when its sub-procedure case closes");
     SIAGA_TRY(CheckActor(*step, proc->def()));
-    SIAGA_TRY(GuardAllows(c, *proc, *step, *inst));
-    SIAGA_TRY(FinishWork(c, *proc, *step, inst->id, inst->visit, command_.fields, nullptr));
-    SIAGA_TRY(MarkDone(c, inst->id, "done"));
-    SIAGA_TRY(Audit(c.id, inst->id, "step_completed", {{"step", step->id}, {"note", command_.note}}));
+    SIAGA_TRY(GuardAllows(c, *proc, *step, inst));
+    SIAGA_TRY(FinishWork(c, *proc, *step, inst.id, inst.visit, command_.fields, nullptr));
+    SIAGA_TRY(MarkDone(c, inst.id, "done"));
+    SIAGA_TRY(Audit(c.id, inst.id, "step_completed", {{"step", step->id}, {"note", command_.note}}));
     return Enter(c, proc, step->next->step);
   }
 
   Status Decide() {
-    auto loaded = CaseForCommand();
-    if (!loaded.ok()) return loaded.status();
-    auto& [c, proc] = *loaded;
-    auto inst = OpenInstance(c, command_.step_id);
-    if (!inst.ok()) return inst.status();
-    const StepDef* step = proc->def().Find(inst->step_id);
-    if (step == nullptr) return Internal("step '" + inst->step_id + "' missing from its procedure");
+    auto open = LoadOpenStep();
+    if (!open.ok()) return open.status();
+    auto& [c, proc, inst, step] = *open;
     if (step->kind != StepKind::kDecision) return InvalidArgument(step->Label() + " is not a decision: use complete");
     SIAGA_TRY(CheckActor(*step, proc->def()));
-    SIAGA_TRY(GuardAllows(c, *proc, *step, *inst));
-    return TakeBranch(c, proc, *step, *inst, command_.label, command_.actor.name, command_.fields);
+    SIAGA_TRY(GuardAllows(c, *proc, *step, inst));
+    return TakeBranch(c, proc, *step, inst, command_.label, command_.actor.name, command_.fields);
   }
 
   Status Signal() {
