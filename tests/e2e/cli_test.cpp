@@ -143,3 +143,31 @@ TEST_CASE("cli: a store written by a newer siaga is refused with exit 5", "[e2e]
   CHECK(r.exit_code == 5);
   CHECK_THAT(r.out, Catch::Contains("newer than this siaga"));
 }
+
+TEST_CASE("cli: hostile procedure files are refused and the good ones keep working", "[e2e][cli][hostile]") {
+  Workspace w;
+  const std::vector<std::pair<std::string, std::string>> hostile = {
+      {"loop", "while true do end"},
+      {"pcall-loop", "while true do pcall(function() while true do end end) end"},
+      {"big", "local s = string.rep('x', 1024 * 1024 * 1024) return sop {}"},
+      {"bytecode", std::string("\x1bLuaT\x00\x19\x93\r\n\x1a\n", 12)},
+      {"exec", "os.execute('touch " + (w.dir / "pwned") + "') return sop {}"},
+      {"io", "io.open('/etc/passwd') return sop {}"},
+      {"require", "require('os') return sop {}"},
+      {"debug", "debug.sethook() return sop {}"},
+  };
+  for (const auto& [name, code] : hostile) WriteFile(w.dir / ("sop/jahat/" + name + ".lua"), code);
+  auto lint = w.Run({"lint", w.dir / "sop"});
+  INFO(lint.out);
+  CHECK(lint.exit_code == 1);
+  CHECK_THAT(lint.out, Catch::Contains(" 8 error(s)"));
+  CHECK_THAT(lint.out, Catch::Contains("jahat/loop.lua") && Catch::Contains("budget exhausted"));
+  CHECK_THAT(lint.out, Catch::Contains("jahat/big.lua") && Catch::Contains("memory"));
+  CHECK_THAT(lint.out, Catch::Contains("jahat/bytecode.lua") && Catch::Contains("binary"));
+  CHECK_THAT(lint.out, Catch::Contains("jahat/exec.lua") && Catch::Contains("nil value"));
+  CHECK_FALSE(std::filesystem::exists(w.dir / "pwned"));
+  auto open = w.Run({"case", "open", "uji/mini"});
+  CHECK(open.exit_code == 0);
+  CHECK_THAT(open.out, Catch::Contains("8 error(s) loading procedures"));
+  CHECK_THAT(open.out, Catch::Contains("UJI-2026-000001 [open]"));
+}
