@@ -13,8 +13,9 @@ std::string Local(const nlohmann::json& instant) {
 
 std::string Str(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : (v.is_null() ? "-" : v.dump()); }
 
+// Left-aligns `s` in a column of `width`, always leaving one space before the next column.
 std::string Pad(std::string s, std::size_t width) {
-  if (s.size() > width) return s.substr(0, width - 1) + "~";
+  if (s.size() >= width) return s.substr(0, width - 2) + "~ ";
   s.resize(width, ' ');
   return s;
 }
@@ -37,12 +38,12 @@ void PrintCaseList(std::ostream& out, const nlohmann::json& cases) {
     out << "no cases\n";
     return;
   }
-  out << Pad("ID", 6) << Pad("NUMBER", 30) << Pad("STATUS", 10) << Pad("PROCEDURE", 38) << "OPEN STEPS\n";
+  out << Pad("ID", 6) << Pad("NUMBER", 30) << Pad("STATUS", 10) << Pad("PROCEDURE", 42) << "OPEN STEPS (or OUTCOME)\n";
   for (const auto& c : cases) {
     std::string open;
     for (const auto& s : c["open_steps"]) open += (open.empty() ? "" : ", ") + s.get<std::string>();
     out << Pad(std::to_string(c["id"].get<std::int64_t>()), 6) << Pad(Str(c["number"]), 30) << Pad(Str(c["status"]), 10)
-        << Pad(Str(c["procedure"]), 38) << (open.empty() ? Str(c["outcome"]) : open) << "\n";
+        << Pad(Str(c["procedure"]), 42) << (open.empty() ? Str(c["outcome"]) : open) << "\n";
   }
 }
 
