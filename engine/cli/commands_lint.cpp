@@ -29,7 +29,13 @@ int RunLint(const GlobalOptions& global, const LintOptions& options) {
   }
   std::vector<Diagnostic> diags;
   std::vector<std::shared_ptr<CompiledProcedure>> loaded;
+  CalendarBook calendars;
   for (const std::string& file : files) {
+    if (IsCalendarFile(file)) {
+      auto found = calendars.LoadFile(file);
+      diags.insert(diags.end(), found.begin(), found.end());
+      continue;
+    }
     LoadResult r = LoadProcedureFile(file);
     diags.insert(diags.end(), r.diagnostics.begin(), r.diagnostics.end());
     if (r.procedure) loaded.push_back(r.procedure);
@@ -37,7 +43,7 @@ int RunLint(const GlobalOptions& global, const LintOptions& options) {
   // Procedures under --sop that were not linted still count as call targets.
   std::vector<std::shared_ptr<CompiledProcedure>> context;
   for (const std::string& file : ListLuaFiles(global.sop_dir)) {
-    if (linted.contains(file)) continue;
+    if (linted.contains(file) || IsCalendarFile(file)) continue;
     LoadResult r = LoadProcedureFile(file);
     if (r.procedure) context.push_back(r.procedure);
   }

@@ -30,6 +30,11 @@ std::vector<Diagnostic> ProcedureRegistry::LoadDirectory(const std::string& root
   }
   std::vector<std::shared_ptr<CompiledProcedure>> loaded;
   for (const std::string& file : ListLuaFiles(root)) {
+    if (IsCalendarFile(file)) {
+      auto found = calendars_.LoadFile(file);
+      diagnostics.insert(diagnostics.end(), found.begin(), found.end());
+      continue;
+    }
     LoadResult r = LoadProcedureFile(file);
     diagnostics.insert(diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
     if (r.procedure) loaded.push_back(r.procedure);

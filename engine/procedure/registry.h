@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "procedure/loader.h"
+#include "time/calendar_book.h"
 
 namespace siaga {
 
 class ProcedureRegistry {
  public:
-  // Loads every *.lua below `root` (recursively, in path order) and checks the set.
-  // Files with errors are left out; their diagnostics are returned with everyone's warnings.
+  // Loads every procedure file below `root` (recursively, in path order) and checks the set,
+  // and the calendar data under root/kalender/ and root/instansi/. Files with errors are left
+  // out; their diagnostics are returned with everyone's warnings.
   std::vector<Diagnostic> LoadDirectory(const std::string& root);
 
   // Adds one compiled procedure as the newest of its id.
@@ -27,9 +29,13 @@ class ProcedureRegistry {
                                                         const std::string& file);
   std::vector<std::shared_ptr<CompiledProcedure>> LatestAll() const;
 
+  const CalendarBook& calendars() const { return calendars_; }
+  CalendarBook& calendars() { return calendars_; }
+
  private:
   std::map<std::string, std::shared_ptr<CompiledProcedure>> latest_;
   std::map<std::string, std::shared_ptr<CompiledProcedure>> by_hash_;
+  CalendarBook calendars_;
 };
 
 // Lists *.lua files below `root` in path order (a file given directly is returned as is).

@@ -313,7 +313,7 @@ class Engine::Transition {
 
     std::optional<Deadline> deadline;
     if (step->waktu && step->kind != StepKind::kStart && step->kind != StepKind::kFinish) {
-      auto calendar = WorkingCalendar::ForZone(def.zona_waktu);
+      auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu, step->role);
       if (!calendar.ok()) return calendar.status();
       deadline = calendar->DeadlineFor(*step->waktu, now_);
     }
@@ -528,7 +528,7 @@ class Engine::Transition {
     if (!row.ok()) return row.status();
     const std::int64_t id = next_id->Int(0);
     next_id->Run();
-    auto calendar = WorkingCalendar::ForZone(def.zona_waktu);
+    auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu);
     if (!calendar.ok()) return calendar.status();
     int year = 0;
     unsigned month = 0, day = 0;

@@ -84,7 +84,7 @@ Result<SimulationReport> SimulateInto(Database& store, ProcedureRegistry& regist
 
   SimulationReport report;
   report.start = start;
-  auto calendar = WorkingCalendar::ForZone(proc->def().zona_waktu);
+  auto calendar = registry.calendars().For(proc->def().instansi, proc->def().zona_waktu);
   if (!calendar.ok()) return calendar.status();
   report.zone_label = calendar->zone_label();
   report.utc_offset_minutes = calendar->utc_offset_minutes();

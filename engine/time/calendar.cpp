@@ -19,7 +19,43 @@ WorkingCalendar WorkingCalendar::Standard(int utc_offset_minutes, std::string zo
   const std::vector<OfficeInterval> fri = {{7 * 60 + 30, 11 * 60 + 30}, {13 * 60, 16 * 60 + 30}};
   for (int d = 1; d <= 4; ++d) c.week_[static_cast<size_t>(d)] = mon_thu;
   c.week_[5] = fri;
+  // Ramadan: 32.5 h a week from 08.00 (Perpres 21/2023); the daily split is each agency's to set.
+  const std::vector<OfficeInterval> r_mon_thu = {{8 * 60, 12 * 60}, {12 * 60 + 30, 15 * 60}};
+  const std::vector<OfficeInterval> r_fri = {{8 * 60, 11 * 60 + 30}, {12 * 60 + 30, 15 * 60 + 30}};
+  for (int d = 1; d <= 4; ++d) c.ramadan_week_[static_cast<size_t>(d)] = r_mon_thu;
+  c.ramadan_week_[5] = r_fri;
   return c;
+}
+
+WorkingCalendar WorkingCalendar::RoundTheClock(int utc_offset_minutes, std::string zone_label) {
+  WorkingCalendar c(utc_offset_minutes, std::move(zone_label));
+  for (auto& day : c.week_) day = {{0, 24 * 60}};
+  c.ramadan_week_ = c.week_;
+  return c;
+}
+
+void WorkingCalendar::SetRamadanWeekday(int weekday, std::vector<OfficeInterval> intervals) {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const OfficeInterval& a, const OfficeInterval& b) { return a.start_minute < b.start_minute; });
+  ramadan_week_.at(static_cast<size_t>(weekday)) = std::move(intervals);
+}
+
+void WorkingCalendar::AddCutiBersama(int year, unsigned month, unsigned day) {
+  cuti_bersama_.insert(DaysFromCivil(year, month, day));
+}
+
+void WorkingCalendar::AddRamadan(std::int64_t first_day, std::int64_t last_day) {
+  ramadan_.emplace_back(first_day, last_day);
+}
+
+const std::vector<OfficeInterval>& WorkingCalendar::IntervalsOn(std::int64_t local_days) const {
+  static const std::vector<OfficeInterval> kNone;
+  if (days_off_.contains(local_days)) return kNone;
+  if (cuti_bersama_off_ && cuti_bersama_.contains(local_days)) return kNone;
+  const auto weekday = static_cast<size_t>(WeekdayFromDays(local_days));
+  for (const auto& [first, last] : ramadan_)
+    if (local_days >= first && local_days <= last) return ramadan_week_[weekday];
+  return week_[weekday];
 }
 
 Result<WorkingCalendar> WorkingCalendar::ForZone(const std::string& zone) {
@@ -39,9 +75,7 @@ void WorkingCalendar::AddDayOff(int year, unsigned month, unsigned day) {
   days_off_.insert(DaysFromCivil(year, month, day));
 }
 
-bool WorkingCalendar::IsWorkingDay(std::int64_t local_days) const {
-  return !week_[static_cast<size_t>(WeekdayFromDays(local_days))].empty() && !days_off_.contains(local_days);
-}
+bool WorkingCalendar::IsWorkingDay(std::int64_t local_days) const { return !IntervalsOn(local_days).empty(); }
 
 UnixSeconds WorkingCalendar::AddWorkingMinutes(UnixSeconds start, std::int64_t minutes) const {
   const std::int64_t offset = utc_offset_minutes_ * 60LL;
@@ -49,8 +83,7 @@ UnixSeconds WorkingCalendar::AddWorkingMinutes(UnixSeconds start, std::int64_t m
   std::int64_t day = local >= 0 ? local / kSecondsPerDay : (local - kSecondsPerDay + 1) / kSecondsPerDay;
   std::int64_t remaining = minutes * 60;
   for (int guard = 0; guard < kSearchLimitDays; ++guard, ++day) {
-    if (!IsWorkingDay(day)) continue;
-    for (const OfficeInterval& iv : week_[static_cast<size_t>(WeekdayFromDays(day))]) {
+    for (const OfficeInterval& iv : IntervalsOn(day)) {
       const std::int64_t iv_start = day * kSecondsPerDay + iv.start_minute * 60LL;
       const std::int64_t iv_end = day * kSecondsPerDay + iv.end_minute * 60LL;
       const std::int64_t from = std::max(local, iv_start);
@@ -70,10 +103,7 @@ UnixSeconds WorkingCalendar::AddWorkingDays(UnixSeconds start, std::int64_t days
   std::int64_t counted = 0;
   for (int guard = 0; guard < kSearchLimitDays; ++guard) {
     ++day;
-    if (IsWorkingDay(day) && ++counted == days) {
-      const auto& intervals = week_[static_cast<size_t>(WeekdayFromDays(day))];
-      return day * kSecondsPerDay + intervals.back().end_minute * 60LL - offset;
-    }
+    if (IsWorkingDay(day) && ++counted == days) return day * kSecondsPerDay + IntervalsOn(day).back().end_minute * 60LL - offset;
   }
   throw std::runtime_error("working calendar " + zone_label_ + " has no working day in ten years");
 }

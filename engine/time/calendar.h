@@ -32,12 +32,23 @@ class WorkingCalendar {
   // "WIB", "WITA", "WIT" or "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura" (no DST in Indonesia).
   static Result<WorkingCalendar> ForZone(const std::string& zone);
 
+  // Round the clock (a 24x7 role, DESIGN.md §11.2): every day is a working day, all day long.
+  static WorkingCalendar RoundTheClock(int utc_offset_minutes, std::string zone_label);
+
   void SetWeekday(int weekday, std::vector<OfficeInterval> intervals);  // 0 = Sunday
+  void SetRamadanWeekday(int weekday, std::vector<OfficeInterval> intervals);
   void AddDayOff(int year, unsigned month, unsigned day);
+  // Cuti bersama are kept apart: whether they stop the clock is the agency's choice.
+  void AddCutiBersama(int year, unsigned month, unsigned day);
+  void SetCutiBersamaIsDayOff(bool off) { cuti_bersama_off_ = off; }
+  // Ramadan from `first` to `last` (local days, inclusive) uses the Ramadan office hours.
+  void AddRamadan(std::int64_t first_day, std::int64_t last_day);
 
   int utc_offset_minutes() const { return utc_offset_minutes_; }
   const std::string& zone_label() const { return zone_label_; }
   bool IsWorkingDay(std::int64_t local_days) const;
+  // Office hours of a local day: Ramadan hours during Ramadan, none on days off.
+  const std::vector<OfficeInterval>& IntervalsOn(std::int64_t local_days) const;
 
   UnixSeconds AddWorkingMinutes(UnixSeconds start, std::int64_t minutes) const;
   // The end of the n-th working day after the anchor's own day (the anchor day never counts).
@@ -56,7 +67,11 @@ class WorkingCalendar {
   int utc_offset_minutes_;
   std::string zone_label_;
   std::array<std::vector<OfficeInterval>, 7> week_;
+  std::array<std::vector<OfficeInterval>, 7> ramadan_week_;
   std::set<std::int64_t> days_off_;
+  std::set<std::int64_t> cuti_bersama_;
+  bool cuti_bersama_off_ = true;  // DESIGN.md §11.2: cuti bersama stops working-time clocks
+  std::vector<std::pair<std::int64_t, std::int64_t>> ramadan_;
 };
 
 }  // namespace siaga

@@ -222,8 +222,9 @@ TEST_CASE("seed 003: drafting, publication, evaluation, a revision back to draft
   CHECK(s.Path(children[2]) == Path{"telaah", "perlu_revisi(perlu revisi)", "rekomendasi", "rencana_revisi", "sahkan_revisi", "selesai"});
   CHECK(s.Path(children[5]) == Path{"telaah", "perlu_revisi(tidak perlu)", "tetap"});
   for (auto child : children) CHECK(s.Page(child)["case"]["parent_case"] == id);
-  // "14 Hari" drafting is 14 working days: ready Monday 5 Jan 08:20 WITA -> due Friday 23 Jan.
-  CHECK(s.Page(children[0])["steps"][2]["due_at"]["local"] == "2026-01-23 16:30 WITA");
+  // "14 Hari" drafting is 14 working days from Monday 5 Jan, skipping Friday 16 Jan (Isra
+  // Mikraj, sop/kalender/nasional-2026.lua): due Monday 26 Jan at close of business.
+  CHECK(s.Page(children[0])["steps"][2]["due_at"]["local"] == "2026-01-26 16:00 WITA");
 }
 
 TEST_CASE("seed 004: security and general incidents, external help, and the recheck loop", "[seeds][seed004]") {
