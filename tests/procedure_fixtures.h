@@ -25,6 +25,8 @@ return sop {
         return true
       end,
       on_complete = function(ctx) ctx:set("diterima", true) end,
+      on_warning = function(ctx) ctx:note("hampir terlambat") end,
+      on_breach = function(ctx) ctx:notify { to = "kabid", template = "terlambat", tlp = "AMBER" } end,
     },
     decision "periksa" {
       no = 2, pelaksana = { "kabid", inferred = true }, waktu = "1-2 jam",

@@ -46,7 +46,7 @@ Status ParseFields(const std::vector<std::string>& pairs, nlohmann::json& out) {
 }
 
 int PrintCaseAfter(Session& s, const GlobalOptions& global, std::int64_t case_id) {
-  auto page = ShowCase(*s.db, case_id);
+  auto page = ShowCase(*s.db, case_id, s.clock->Now());
   if (!page.ok()) return Fail(page.status());
   if (global.json) std::cout << page->dump(2) << "\n";
   else PrintCaseSummary(std::cout, *page);
@@ -148,7 +148,12 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
       exit_code = Fail(id.status());
       return;
     }
-    auto page = ShowCase(**db, *id);
+    auto clock = MakeClock(global);
+    if (!clock.ok()) {
+      exit_code = Fail(clock.status());
+      return;
+    }
+    auto page = ShowCase(**db, *id, (*clock)->Now());
     if (!page.ok()) {
       exit_code = Fail(page.status());
       return;

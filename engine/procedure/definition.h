@@ -57,7 +57,7 @@ struct StepDef {
   std::string selesai_bila;               // external: signal that completes it
   std::string prosedur;                   // call: child procedure id
   std::string hasil;                      // finish: outcome
-  bool has_on_enter = false, has_on_complete = false, has_on_breach = false;
+  bool has_on_enter = false, has_on_complete = false, has_on_warning = false, has_on_breach = false;
   bool has_guard = false, has_decide = false, has_run = false;
 
   std::string Label() const;  // "step 'triage' (no 3)"

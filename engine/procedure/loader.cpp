@@ -23,7 +23,7 @@ const std::set<std::string> kTopLevelKeys = {
     "pelaksana", "kasus", "on_open", "on_close", "langkah", kSopMarker};
 const std::set<std::string> kStepKeys = {
     "no", "kegiatan", "en", "pelaksana", "kelengkapan", "waktu", "output", "keterangan", "sumber",
-    "inferred", "next", "set", "notify", "on_enter", "on_complete", "on_breach", "guard", "branches",
+    "inferred", "next", "set", "notify", "on_enter", "on_complete", "on_warning", "on_breach", "guard", "branches",
     "decide", "max_ulang", "timeout", "on", "selesai_bila", "run", "prosedur", "hasil",
     kKindKey, kIdKey, kLineKey};
 
@@ -444,6 +444,7 @@ void ReadStep(TableReader& r, int t, std::size_t index, ProcedureDef& def) {
 
   s.has_on_enter = r.IsFunction(t, "on_enter", s.line, s.id);
   s.has_on_complete = r.IsFunction(t, "on_complete", s.line, s.id);
+  s.has_on_warning = r.IsFunction(t, "on_warning", s.line, s.id);
   s.has_on_breach = r.IsFunction(t, "on_breach", s.line, s.id);
   s.has_guard = r.IsFunction(t, "guard", s.line, s.id);
   s.has_decide = r.IsFunction(t, "decide", s.line, s.id);

@@ -791,7 +791,11 @@ class Engine::Transition {
     const StepDef* step = (*proc)->def().Find(inst.step_id);
     if (step == nullptr) return Internal("timer for a step missing from its procedure");
     detail["step"] = step->id;
-    if (t.kind == "sla_warn") return Audit(c->id, inst.id, "sla_warning", detail);
+    if (t.kind == "sla_warn") {
+      SIAGA_TRY(Audit(c->id, inst.id, "sla_warning", detail));
+      auto warned = Hook(*c, **proc, step, inst.id, inst.visit, "on_warning");
+      return warned.ok() ? Status::Ok() : warned.status();
+    }
     if (t.kind == "sla_due") {
       SIAGA_TRY(Audit(c->id, inst.id, "sla_breached", detail));
       auto breached = Hook(*c, **proc, step, inst.id, inst.visit, "on_breach");

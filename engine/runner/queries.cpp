@@ -73,7 +73,16 @@ Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref) {
   return id;
 }
 
-Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id) {
+std::string SlaState(const Statement& q, int warn_col, int due_col, int end_col, UnixSeconds now) {
+  if (q.IsNull(due_col)) return "none";
+  const UnixSeconds due = q.Int(due_col);
+  if (!q.IsNull(end_col)) return q.Int(end_col) <= due ? "met" : "late";
+  if (now >= due) return "breached";
+  if (!q.IsNull(warn_col) && now >= q.Int(warn_col)) return "warning";
+  return "on_time";
+}
+
+Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds now) {
   auto q = db.Prepare(
       "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.outcome, c.fields, c.opened_at, c.closed_at, "
       "c.sla_due_at, c.parent_case_id, v.hash, v.revision, v.zona_waktu, v.title FROM cases c "
@@ -98,6 +107,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id) {
                  {"closed_at", Instant(*q, 8, cal)},
                  {"sla_due_at", Instant(*q, 9, cal)},
                  {"parent_case", q->IsNull(10) ? nlohmann::json(nullptr) : nlohmann::json(q->Int(10))},
+                 {"sla", SlaState(*q, 9, 9, 8, now)},
                  {"zona_waktu", cal.zone_label()}};
   q->Run();
 
@@ -111,12 +121,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id) {
     auto r = steps->Step();
     if (!r.ok()) return r.status();
     if (!*r) break;
-    std::string sla = "none";
-    if (!steps->IsNull(8)) {
-      const UnixSeconds end = steps->IsNull(10) ? std::numeric_limits<UnixSeconds>::max() : steps->Int(10);
-      if (steps->IsNull(10)) sla = "running";
-      else sla = end <= steps->Int(8) ? "on_time" : "late";
-    }
+    const std::string sla = steps->Text(5) == "cancelled" ? "none" : SlaState(*steps, 7, 8, 10, now);
     out["steps"].push_back({{"instance", steps->Int(0)}, {"step", steps->Text(1)}, {"kind", steps->Text(2)},
                             {"visit", steps->Int(3)}, {"role", steps->IsNull(4) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(4))},
                             {"state", steps->Text(5)}, {"ready_at", Instant(*steps, 6, cal)}, {"warn_at", Instant(*steps, 7, cal)},

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "store/database.h"
 
 namespace siaga {
@@ -24,7 +25,9 @@ Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter);
 
 // { case: {...}, steps: [...visits with deadlines...], decisions, timers, evidence, notices,
 //   history: [...audit events...] }. Instants are given in UTC and in the agency's zone.
-Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id);
+// SLA states are judged at `now`: an open step is on_time, warning or breached; a finished one
+// met or late; a step without a time standard has "none". The case's service standard likewise.
+Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds now);
 
 // Finds a case by its id or its number (e.g. "KAB-TRENGGALEK-2026-000001").
 Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref);

@@ -44,7 +44,7 @@ struct Fixture {
     REQUIRE(r.status.ok());
     return r.case_id;
   }
-  nlohmann::json Page(std::int64_t id) { return *ShowCase(*db, id); }
+  nlohmann::json Page(std::int64_t id) { return *ShowCase(*db, id, clock.Now()); }
   std::vector<std::string> Events(std::int64_t id) {
     std::vector<std::string> out;
     const nlohmann::json page = Page(id);  // keep the page alive while iterating into it
@@ -221,14 +221,25 @@ TEST_CASE("a batch commits together and one bad command fails alone", "[runner]"
   CHECK(f.Page(1)["steps"].size() == 1);  // the failed decide left case 1 untouched
 }
 
-TEST_CASE("a deadline breach is recorded and never changes the flow", "[runner][timers]") {
+TEST_CASE("warnings and breaches fire once, in order, run their hooks and never change the flow", "[runner][timers]") {
   Fixture f;
   const auto id = f.Open();
-  f.clock.Advance(3 * 3600);  // terima is due at 10:00
-  REQUIRE(f.Do(Command::Type::kFireDueTimers).detail["fired"] == 2);
+  CHECK(f.Page(id)["steps"][0]["sla"] == "on_time");
+  f.clock.Advance(90 * 60);  // 09:30: the warning (75 % of 2 jam) is due, the breach is not
+  REQUIRE(f.Do(Command::Type::kFireDueTimers).detail["fired"] == 1);
+  CHECK(f.Page(id)["steps"][0]["sla"] == "warning");
+  CHECK(f.Events(id).back() == "note");  // on_warning
+  f.clock.Advance(90 * 60);  // 11:00: past the 10:00 deadline
+  REQUIRE(f.Do(Command::Type::kFireDueTimers).detail["fired"] == 1);
+  CHECK(f.Do(Command::Type::kFireDueTimers).detail["fired"] == 0);  // each fires once
   auto events = f.Events(id);
-  CHECK(Contains(events, "sla_warning"));
-  CHECK(Contains(events, "sla_breached"));
+  const auto warning = std::find(events.begin(), events.end(), "sla_warning");
+  const auto breach = std::find(events.begin(), events.end(), "sla_breached");
+  REQUIRE(warning != events.end());
+  REQUIRE(breach != events.end());
+  CHECK(warning < breach);
+  CHECK(f.Page(id)["notices"][0]["template"] == "terlambat");  // on_breach
+  CHECK(f.Page(id)["steps"][0]["sla"] == "breached");
   CHECK(f.Page(id)["steps"][0]["state"] == "ready");
   REQUIRE(f.Do(Command::Type::kComplete, id, "terima").status.ok());
   CHECK(f.Page(id)["steps"][0]["sla"] == "late");

@@ -121,7 +121,7 @@ struct Seeds {
     return root;
   }
 
-  nlohmann::json Page(std::int64_t id) { return *ShowCase(*db, id); }
+  nlohmann::json Page(std::int64_t id) { return *ShowCase(*db, id, clock.Now()); }
 
   std::vector<std::string> Path(std::int64_t id) {
     std::vector<std::string> out;
