@@ -63,11 +63,24 @@ int RunCommand(const GlobalOptions& global, Command command, const std::string& 
     if (!id.ok()) return Fail(id.status());
     command.case_id = *id;
   }
+  std::vector<Command> batch;
+  auto changed = s.engine->CalendarChanged();
+  if (!changed.ok()) return Fail(changed.status());
+  if (*changed) {  // the calendar data were edited: re-read open deadlines first
+    Command recompute;
+    recompute.type = Command::Type::kRecomputeDeadlines;
+    recompute.actor.name = "calendar";
+    batch.push_back(recompute);
+  }
   Command tick;
   tick.type = Command::Type::kFireDueTimers;
   tick.actor.name = "timer";
-  auto results = s.engine->ApplyBatch({tick, command});
-  if (!results[0].status.ok()) return Fail(results[0].status);
+  batch.push_back(tick);
+  batch.push_back(command);
+  auto all = s.engine->ApplyBatch(batch);
+  for (std::size_t i = 0; i + 1 < all.size(); ++i)
+    if (!all[i].status.ok()) return Fail(all[i].status);
+  const std::vector<CommandResult> results(all.end() - 2, all.end());
   const CommandResult& r = results[1];
   if (!r.status.ok()) return Fail(r.status);
   if (command.type == Command::Type::kFireDueTimers) {

@@ -83,6 +83,7 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kAttach: return "attach";
     case Command::Type::kCancel: return "cancel";
     case Command::Type::kFireDueTimers: return "fire_due_timers";
+    case Command::Type::kRecomputeDeadlines: return "recompute_deadlines";
   }
   return "?";
 }
@@ -105,6 +106,7 @@ class Engine::Transition {
       case Command::Type::kAttach: st = Attach(); break;
       case Command::Type::kCancel: st = Cancel(); break;
       case Command::Type::kFireDueTimers: st = FireDueTimers(); break;
+      case Command::Type::kRecomputeDeadlines: st = RecomputeDeadlines(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -724,6 +726,66 @@ class Engine::Transition {
     return Audit(c.id, std::nullopt, "case_cancelled", {{"reason", command_.note}});
   }
 
+  // Re-reads every open deadline that runs on working time or working days against the current
+  // calendar data; a changed one moves its armed timers, audited with the old and new instant.
+  Status RecomputeDeadlines() {
+    struct Open {
+      std::int64_t instance, case_id;
+      std::string step_id;
+      UnixSeconds ready_at;
+      std::optional<UnixSeconds> warn_at, due_at;
+    };
+    std::vector<Open> open;
+    {
+      auto q = db_.Prepare("SELECT s.id, s.case_id, s.step_id, s.ready_at, s.warn_at, s.due_at FROM step_instances s "
+                           "WHERE s.state = 'ready' AND s.basis IN ('jam_kerja', 'hari_kerja') ORDER BY s.id");
+      if (!q.ok()) return q.status();
+      while (true) {
+        auto row = q->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        open.push_back({q->Int(0), q->Int(1), q->Text(2), q->Int(3), q->OptionalInt(4), q->OptionalInt(5)});
+      }
+    }
+    const CalendarBook& book = engine_.registry_.calendars();
+    int moved = 0;
+    for (const Open& o : open) {
+      auto c = LoadCase(o.case_id);
+      if (!c.ok()) return c.status();
+      auto proc = ProcedureOf(*c);
+      if (!proc.ok()) return proc.status();
+      const ProcedureDef& def = (*proc)->def();
+      const StepDef* step = def.Find(o.step_id);
+      if (step == nullptr || !step->waktu) continue;
+      auto calendar = book.For(def.instansi, def.zona_waktu, step->role);
+      if (!calendar.ok()) return calendar.status();
+      const Deadline d = calendar->DeadlineFor(*step->waktu, o.ready_at);
+      if (o.due_at && *o.due_at == d.due_at && o.warn_at && *o.warn_at == d.warn_at) continue;
+      auto upd = db_.Prepare("UPDATE step_instances SET warn_at = ?, due_at = ? WHERE id = ?");
+      if (!upd.ok()) return upd.status();
+      upd->Bind(1, d.warn_at).Bind(2, d.due_at).Bind(3, o.instance);
+      SIAGA_TRY(upd->Run());
+      // Only timers still armed move; a warning that already fired stays fired.
+      for (const auto& [kind, at] : {std::pair<const char*, UnixSeconds>{"sla_warn", d.warn_at},
+                                     {"sla_due", d.due_at}, {"wait_timeout", d.due_at}}) {
+        auto t = db_.Prepare("UPDATE timers SET due_at = ? WHERE step_instance_id = ? AND kind = ? AND state = 'armed'");
+        if (!t.ok()) return t.status();
+        t->Bind(1, at).Bind(2, o.instance).Bind(3, kind);
+        SIAGA_TRY(t->Run());
+      }
+      SIAGA_TRY(Audit(o.case_id, o.instance, "deadline_recomputed",
+                      {{"step", o.step_id}, {"old_due_at", o.due_at ? FormatUtc(*o.due_at) : ""},
+                       {"new_due_at", FormatUtc(d.due_at)}, {"calendar", book.Hash().substr(0, 12)}}));
+      ++moved;
+    }
+    auto save = db_.Prepare("INSERT INTO settings(key, value) VALUES ('calendar_hash', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!save.ok()) return save.status();
+    save->Bind(1, book.Hash());
+    SIAGA_TRY(save->Run());
+    detail_ = {{"recomputed", moved}, {"checked", open.size()}};
+    return Status::Ok();
+  }
+
   struct DueTimer {
     std::int64_t id, case_id;
     std::optional<std::int64_t> instance;
@@ -856,6 +918,16 @@ std::vector<CommandResult> Engine::ApplyBatch(const std::vector<Command>& comman
 }
 
 CommandResult Engine::Apply(const Command& command) { return ApplyBatch({command}).front(); }
+
+Result<bool> Engine::CalendarChanged() {
+  auto q = db_.Prepare("SELECT value FROM settings WHERE key = 'calendar_hash'");
+  if (!q.ok()) return q.status();
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  const std::string stored = *row ? q->Text(0) : "";
+  q->Run();
+  return stored != registry_.calendars().Hash();
+}
 
 Result<std::shared_ptr<CompiledProcedure>> Engine::ProcedureOfCase(std::int64_t case_id) {
   auto q = db_.Prepare("SELECT v.hash, v.source, v.file FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");

@@ -24,7 +24,10 @@ struct Actor {
 };
 
 struct Command {
-  enum class Type { kOpenCase, kComplete, kDecide, kSignal, kComment, kAttach, kCancel, kFireDueTimers };
+  enum class Type {
+    kOpenCase, kComplete, kDecide, kSignal, kComment, kAttach, kCancel, kFireDueTimers,
+    kRecomputeDeadlines,  // after a calendar edit: open working-time deadlines, re-read
+  };
   Type type = Type::kComment;
   Actor actor;
   std::string procedure_id;                          // open
@@ -58,6 +61,9 @@ class Engine {
 
   // The procedure a case runs on (its pinned version).
   Result<std::shared_ptr<CompiledProcedure>> ProcedureOfCase(std::int64_t case_id);
+
+  // True when the calendar data changed since open deadlines were last computed.
+  Result<bool> CalendarChanged();
 
   Database& db() { return db_; }
   const Clock& clock() const { return clock_; }

@@ -122,6 +122,13 @@ CREATE INDEX audit_by_case ON audit_events(case_id, seq);
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 )sql",
+    // 2: engine settings, e.g. the hash of the calendar data open deadlines were computed on.
+    R"sql(
+CREATE TABLE settings (
+  key    TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

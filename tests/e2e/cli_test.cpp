@@ -171,3 +171,33 @@ TEST_CASE("cli: hostile procedure files are refused and the good ones keep worki
   CHECK_THAT(open.out, Catch::Contains("8 error(s) loading procedures"));
   CHECK_THAT(open.out, Catch::Contains("UJI-2026-000001 [open]"));
 }
+
+TEST_CASE("cli: editing the calendar re-computes open working-time deadlines, audited", "[e2e][cli][calendar]") {
+  Workspace w;
+  WriteFile(w.dir / "sop/kalender/nasional-2026.lua", "return kalender { tahun = 2026, sumber = 'uji', libur = {} }");
+  auto open = w.Run({"case", "open", "uji/mini"}, "2026-01-09T15:30+07:00");  // Friday
+  CHECK_THAT(open.out, Catch::Contains("due 2026-01-12 08:30 WIB"));
+  // Monday 12 January becomes a day off.
+  WriteFile(w.dir / "sop/kalender/nasional-2026.lua",
+            "return kalender { tahun = 2026, sumber = 'uji', libur = { { '2026-01-12', 'Libur uji' } } }");
+  auto after = w.Run({"case", "comment", "1", "kalender diubah"}, "2026-01-09T16:00+07:00");
+  INFO(after.out);
+  CHECK_THAT(after.out, Catch::Contains("due 2026-01-13 08:30 WIB"));
+  auto page = nlohmann::json::parse(w.Run({"case", "show", "1", "--json"}, "2026-01-09T16:00+07:00").out);
+  bool audited = false;
+  for (const auto& h : page["history"])
+    if (h["event"] == "deadline_recomputed") {
+      audited = true;
+      CHECK(h["detail"]["old_due_at"] == "2026-01-12T01:30:00Z");
+      CHECK(h["detail"]["new_due_at"] == "2026-01-13T01:30:00Z");
+    }
+  CHECK(audited);
+  for (const auto& t : page["timers"])
+    if (t["kind"] == "sla_due") CHECK(t["due_at"]["utc"] == "2026-01-13T01:30:00Z");
+  // Nothing changes the second time.
+  w.Run({"case", "comment", "1", "lagi"}, "2026-01-09T16:05+07:00");
+  auto again = nlohmann::json::parse(w.Run({"case", "show", "1", "--json"}).out);
+  int recomputed = 0;
+  for (const auto& h : again["history"]) recomputed += h["event"] == "deadline_recomputed" ? 1 : 0;
+  CHECK(recomputed == 1);
+}
