@@ -55,6 +55,7 @@ struct StepDef {
   std::optional<Target> timeout;
   std::map<std::string, std::string> on;  // wait: signal -> step
   std::string selesai_bila;               // external: signal that completes it
+  bool pauses_case_sla = false;           // jeda_sla_kasus: the case's service clock stops here
   std::string prosedur;                   // call: child procedure id
   std::string hasil;                      // finish: outcome
   bool has_on_enter = false, has_on_complete = false, has_on_warning = false, has_on_breach = false;

@@ -118,6 +118,10 @@ class Checker {
     }
     if (s.kind != StepKind::kWait && (!s.on.empty() || s.timeout)) Error(&s, "on", "only wait steps take on/timeout");
     if (!s.selesai_bila.empty() && s.kind != StepKind::kExternal) Error(&s, "selesai_bila", "only external steps take selesai_bila");
+    if (s.pauses_case_sla && s.kind != StepKind::kExternal && s.kind != StepKind::kWait)
+      Error(&s, "jeda_sla_kasus", "only external and wait steps pause the case clock");
+    if (s.pauses_case_sla && !def_.sla_kasus)
+      Warn(&s, "jeda_sla_kasus", "the procedure has no sla_kasus, so there is no case clock to pause");
     if (s.has_decide && s.kind != StepKind::kDecision) Error(&s, "decide", "only decision steps take a decide hook");
   }
 

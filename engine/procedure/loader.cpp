@@ -24,7 +24,7 @@ const std::set<std::string> kTopLevelKeys = {
 const std::set<std::string> kStepKeys = {
     "no", "kegiatan", "en", "pelaksana", "kelengkapan", "waktu", "output", "keterangan", "sumber",
     "inferred", "next", "set", "notify", "on_enter", "on_complete", "on_warning", "on_breach", "guard", "branches",
-    "decide", "max_ulang", "timeout", "on", "selesai_bila", "run", "prosedur", "hasil",
+    "decide", "max_ulang", "timeout", "on", "selesai_bila", "jeda_sla_kasus", "run", "prosedur", "hasil",
     kKindKey, kIdKey, kLineKey};
 
 bool ValidId(const std::string& id) {
@@ -338,6 +338,7 @@ void ReadStep(TableReader& r, int t, std::size_t index, ProcedureDef& def) {
   s.keterangan = r.StringField(t, "keterangan", s.line, s.id);
   s.sumber = r.StringField(t, "sumber", s.line, s.id);
   s.inferred = r.BoolField(t, "inferred");
+  s.pauses_case_sla = r.BoolField(t, "jeda_sla_kasus");
   s.kelengkapan = r.StringList(t, "kelengkapan", s.line, s.id);
   s.output = r.StringList(t, "output", s.line, s.id);
   s.waktu = r.Waktu(t, "waktu", s.line, s.id, def.defaults);

@@ -312,6 +312,7 @@ class Engine::Transition {
     auto visits = CountVisits(c.id, step->id);
     if (!visits.ok()) return visits.status();
     const std::int64_t visit = *visits + 1;
+    SIAGA_TRY(UpdateCaseClock(c, def, *step));
 
     std::optional<Deadline> deadline;
     if (step->waktu && step->kind != StepKind::kStart && step->kind != StepKind::kFinish) {
@@ -393,6 +394,45 @@ class Engine::Transition {
         SIAGA_TRY(MarkDone(c, instance, "finish"));
         return CloseCase(c, proc, step->hasil.empty() ? "selesai" : step->hasil);
       }
+    }
+    return Status::Ok();
+  }
+
+  // The service-standard clock stops while the case sits on a step with jeda_sla_kasus and
+  // starts again, with the time that was left, on the first step after it.
+  Status UpdateCaseClock(const CaseRow& c, const ProcedureDef& def, const StepDef& step) {
+    if (!def.sla_kasus) return Status::Ok();
+    auto q = db_.Prepare("SELECT sla_due_at, sla_paused_at FROM cases WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, c.id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    const std::optional<UnixSeconds> due = q->OptionalInt(0), paused = q->OptionalInt(1);
+    q->Run();
+    if (!due) return Status::Ok();
+    if (step.pauses_case_sla && !paused) {
+      auto upd = db_.Prepare("UPDATE cases SET sla_paused_at = ? WHERE id = ?");
+      if (!upd.ok()) return upd.status();
+      upd->Bind(1, now_).Bind(2, c.id);
+      SIAGA_TRY(upd->Run());
+      auto t = db_.Prepare("UPDATE timers SET state = 'cancelled' WHERE case_id = ? AND kind = 'case_sla_due' AND state = 'armed'");
+      if (!t.ok()) return t.status();
+      t->Bind(1, c.id);
+      SIAGA_TRY(t->Run());
+      return Audit(c.id, std::nullopt, "case_sla_paused", {{"step", step.id}, {"due_at", FormatUtc(*due)}});
+    }
+    if (!step.pauses_case_sla && paused) {
+      auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu);
+      if (!calendar.ok()) return calendar.status();
+      const UnixSeconds new_due = calendar->ResumeDeadline(*due, *paused, now_, def.sla_kasus->basis);
+      auto upd = db_.Prepare("UPDATE cases SET sla_due_at = ?, sla_paused_at = NULL WHERE id = ?");
+      if (!upd.ok()) return upd.status();
+      upd->Bind(1, new_due).Bind(2, c.id);
+      SIAGA_TRY(upd->Run());
+      // A standard already missed before the pause stays missed; otherwise it is watched again.
+      if (*due > *paused) SIAGA_TRY(ArmTimer(c.id, std::nullopt, "case_sla_due", new_due, *def.sla_kasus));
+      return Audit(c.id, std::nullopt, "case_sla_resumed",
+                   {{"paused_seconds", now_ - *paused}, {"old_due_at", FormatUtc(*due)}, {"new_due_at", FormatUtc(new_due)}});
     }
     return Status::Ok();
   }

@@ -128,6 +128,8 @@ CREATE TABLE settings (
   key    TEXT PRIMARY KEY,
   value  TEXT NOT NULL
 );
+-- The service-standard clock stops while an external party works (jeda_sla_kasus).
+ALTER TABLE cases ADD COLUMN sla_paused_at INTEGER;
 )sql",
 };
 

@@ -119,6 +119,31 @@ UnixSeconds WorkingCalendar::Add(UnixSeconds start, std::int64_t amount, TimeUni
   return start;
 }
 
+std::int64_t WorkingCalendar::WorkingSecondsBetween(UnixSeconds from, UnixSeconds to) const {
+  if (to <= from) return 0;
+  const std::int64_t offset = utc_offset_minutes_ * 60LL;
+  const std::int64_t a = from + offset, b = to + offset;
+  std::int64_t day = a >= 0 ? a / kSecondsPerDay : (a - kSecondsPerDay + 1) / kSecondsPerDay;
+  std::int64_t total = 0;
+  for (; day * kSecondsPerDay < b; ++day) {
+    for (const OfficeInterval& iv : IntervalsOn(day)) {
+      const std::int64_t lo = std::max<std::int64_t>(a, day * kSecondsPerDay + iv.start_minute * 60LL);
+      const std::int64_t hi = std::min<std::int64_t>(b, day * kSecondsPerDay + iv.end_minute * 60LL);
+      if (hi > lo) total += hi - lo;
+    }
+  }
+  return total;
+}
+
+UnixSeconds WorkingCalendar::ResumeDeadline(UnixSeconds due, UnixSeconds paused_at, UnixSeconds resumed_at,
+                                            TimeBasis basis) const {
+  if (basis == TimeBasis::kElapsed || basis == TimeBasis::kCalendarDays)
+    return due + std::max<std::int64_t>(0, resumed_at - paused_at);
+  const std::int64_t left = WorkingSecondsBetween(paused_at, due);
+  // AddWorkingMinutes works in minutes; round the remainder up so no second is lost.
+  return AddWorkingMinutes(resumed_at, (left + 59) / 60);
+}
+
 Deadline WorkingCalendar::DeadlineFor(const TimeStandard& ts, UnixSeconds anchor, double warn_share) const {
   Deadline d{};
   d.due_at = Add(anchor, ts.max, ts.unit, ts.basis);

@@ -54,6 +54,11 @@ class WorkingCalendar {
   // The end of the n-th working day after the anchor's own day (the anchor day never counts).
   UnixSeconds AddWorkingDays(UnixSeconds start, std::int64_t days) const;
   UnixSeconds Add(UnixSeconds start, std::int64_t amount, TimeUnit unit, TimeBasis basis) const;
+  // Office-hours seconds between two instants (0 when `to` is not after `from`).
+  std::int64_t WorkingSecondsBetween(UnixSeconds from, UnixSeconds to) const;
+  // Moves a deadline that was paused from `paused_at` until `resumed_at`: the time that was left
+  // (office hours for working bases, plain time otherwise) is counted again from `resumed_at`.
+  UnixSeconds ResumeDeadline(UnixSeconds due, UnixSeconds paused_at, UnixSeconds resumed_at, TimeBasis basis) const;
 
   // Warning at the low end of a range, breach at the high end; a single value warns when
   // `warn_share` of the window has passed.

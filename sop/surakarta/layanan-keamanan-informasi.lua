@@ -138,6 +138,7 @@ return sop {
       waktu = { "7 Hari", basis = "kalender" },  -- the external party is not on the agency calendar
       output = { "Laporan hasil penanganan oleh pihak eksternal" },
       selesai_bila = "laporan_eksternal_diterima",
+      jeda_sla_kasus = true,  -- the service standard's clock stops while the external party works
       next = "verifikasi_eksternal",
     },
     task "verifikasi_eksternal" {

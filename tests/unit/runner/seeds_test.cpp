@@ -243,6 +243,13 @@ TEST_CASE("seed 004: security and general incidents, external help, and the rech
     CHECK(page["steps"][9]["basis"] == "kalender");
     CHECK(page["steps"][12]["basis"] == "elapsed");  // "24 Jam" as elapsed time
     CHECK(page["notices"].size() == 4);
+    // The 1-hari-kerja service standard (due Tuesday 16:00) stopped while the external party
+    // worked, from Monday 09:40 to Tuesday 09:40: 12 h 50 min of office hours were left.
+    CHECK(page["case"]["sla_due_at"]["local"] == "2026-01-07 16:00 WIB");
+    std::vector<std::string> clock_events;
+    for (const auto& h : page["history"])
+      if (h["event"] == "case_sla_paused" || h["event"] == "case_sla_resumed") clock_events.push_back(h["event"]);
+    CHECK(clock_events == std::vector<std::string>{"case_sla_paused", "case_sla_resumed"});
   }
   SECTION("security incident handled internally") {
     const auto id = s.Run("surakarta/layanan-keamanan-informasi",

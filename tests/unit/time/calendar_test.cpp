@@ -65,3 +65,17 @@ TEST_CASE("time zones: WIB, WITA and WIT; unknown zones are refused", "[time][ca
   CHECK(WorkingCalendar::ForZone("Asia/Jayapura")->zone_label() == "WIT");
   CHECK_FALSE(WorkingCalendar::ForZone("CET").ok());
 }
+
+TEST_CASE("paused deadlines resume with the time that was left", "[time][calendar]") {
+  const WorkingCalendar wib = WorkingCalendar::Standard(7 * 60, "WIB");
+  // Monday 10:00 to Tuesday 10:00: 5 office hours Monday (lunch 12-13), 2.5 Tuesday morning.
+  CHECK(wib.WorkingSecondsBetween(Wib("2026-01-05 10:00"), Wib("2026-01-06 10:00")) == 7 * 3600 + 1800);
+  CHECK(wib.WorkingSecondsBetween(Wib("2026-01-10 10:00"), Wib("2026-01-11 10:00")) == 0);  // a weekend
+  CHECK(wib.WorkingSecondsBetween(Wib("2026-01-06 10:00"), Wib("2026-01-05 10:00")) == 0);
+  // Due Tuesday 16:00, paused Monday 10:00 (5 + 7.5 office hours left), resumed Thursday 10:00.
+  const UnixSeconds due = Wib("2026-01-06 16:00");
+  CHECK(Show(wib, wib.ResumeDeadline(due, Wib("2026-01-05 10:00"), Wib("2026-01-08 10:00"), TimeBasis::kWorkingDays)) ==
+        "2026-01-09 16:30 WIB");  // Thursday 5 h to 16:00, Friday 7.5 h to 16:30
+  CHECK(wib.ResumeDeadline(due, Wib("2026-01-05 10:00"), Wib("2026-01-08 10:00"), TimeBasis::kElapsed) -
+            due == 3 * 86400);
+}
