@@ -54,5 +54,6 @@ void AddLintCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddSimulateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddCaseCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddDemoCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddRunCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace siaga::cli

@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   AddSimulateCommand(app, options, exit_code);
   AddCaseCommands(app, options, exit_code);
   AddDemoCommand(app, options, exit_code);
+  AddRunCommand(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -11,6 +11,16 @@ UnixSeconds SystemClock::Now() const {
       .count();
 }
 
+std::int64_t SystemClock::NowMillis() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ShiftedClock::ShiftedClock(UnixSeconds start) : shift_millis_(start * 1000 - SystemClock().NowMillis()) {}
+
+std::int64_t ShiftedClock::NowMillis() const { return SystemClock().NowMillis() + shift_millis_; }
+
 // Howard Hinnant's civil-calendar algorithms (public domain), which std::chrono also uses.
 std::int64_t DaysFromCivil(int year, unsigned month, unsigned day) {
   const int y = year - (month <= 2 ? 1 : 0);

@@ -16,11 +16,26 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual UnixSeconds Now() const = 0;
+  // Milliseconds since the epoch, for the timer loop's wake-ups and fire-lag figures.
+  virtual std::int64_t NowMillis() const { return Now() * 1000; }
 };
 
 class SystemClock final : public Clock {
  public:
   UnixSeconds Now() const override;
+  std::int64_t NowMillis() const override;
+};
+
+// Starts at a given instant and then runs at real speed: `siaga run --now ...` replays a
+// scenario from a chosen moment (tests of restarts and deadlines use it).
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(UnixSeconds start);
+  UnixSeconds Now() const override { return NowMillis() / 1000; }
+  std::int64_t NowMillis() const override;
+
+ private:
+  std::int64_t shift_millis_;
 };
 
 class FakeClock final : public Clock {
