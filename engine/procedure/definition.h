@@ -89,6 +89,7 @@ struct ProcedureDef {
   std::string zona_waktu = "WIB";
   nlohmann::json identitas = nlohmann::json::object();
   TimeDefaults defaults;
+  double warn_share = 0.75;  // waktu_default.peringatan: when a single-value deadline warns
   std::optional<TimeStandard> sla_kasus;
   std::string sla_sumber;
   std::map<std::string, RoleDef> roles;
@@ -96,6 +97,7 @@ struct ProcedureDef {
   std::map<std::string, FieldDef> fields;
   std::vector<StepDef> steps;           // steps[0] is the entry
   bool has_on_open = false, has_on_close = false;
+  std::vector<std::string> functions;  // names in `fungsi`, for ctx:after / ctx:at
 
   const StepDef* Find(const std::string& step_id) const;
   std::string Title() const;  // identitas.nama, or the id

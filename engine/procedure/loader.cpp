@@ -20,7 +20,7 @@ constexpr const char* kSopMarker = "__siaga_sop";
 
 const std::set<std::string> kTopLevelKeys = {
     "id", "revision", "instansi", "zona_waktu", "identitas", "waktu_default", "sla_kasus",
-    "pelaksana", "kasus", "on_open", "on_close", "langkah", kSopMarker};
+    "pelaksana", "kasus", "on_open", "on_close", "fungsi", "langkah", kSopMarker};
 const std::set<std::string> kStepKeys = {
     "no", "kegiatan", "en", "pelaksana", "kelengkapan", "waktu", "output", "keterangan", "sumber",
     "inferred", "next", "set", "notify", "on_enter", "on_complete", "on_warning", "on_breach", "guard", "branches",
@@ -482,6 +482,13 @@ void ReadProcedure(TableReader& r, int table, ProcedureDef& def) {
     else if (!hari.empty() && hari != "hari_kerja") r.Error(0, "", "waktu_default.hari", "must be hari_kerja or kalender");
     if (jam == "elapsed") def.defaults.clock = TimeBasis::kElapsed;
     else if (!jam.empty() && jam != "jam_kerja") r.Error(0, "", "waktu_default.jam", "must be jam_kerja or elapsed");
+    lua_getfield(L, wd, "peringatan");
+    if (lua_isnumber(L, -1) && lua_tonumber(L, -1) > 0 && lua_tonumber(L, -1) < 1) {
+      def.warn_share = lua_tonumber(L, -1);
+    } else if (!lua_isnil(L, -1)) {
+      r.Error(0, "", "waktu_default.peringatan", "must be a share between 0 and 1, e.g. 0.75 (warn when 75 % has passed)");
+    }
+    lua_pop(L, 1);
   }
   lua_pop(L, 1);
 
@@ -497,6 +504,19 @@ void ReadProcedure(TableReader& r, int table, ProcedureDef& def) {
 
   ReadRoles(r, table, def);
   ReadFields(r, table, def);
+  lua_getfield(L, table, "fungsi");
+  if (lua_istable(L, -1)) {
+    const int fns = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, fns) != 0) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1)) def.functions.emplace_back(lua_tostring(L, -2));
+      else r.Error(0, "", "fungsi", "must map names to functions: fungsi = { ingatkan = function(ctx) ... end }");
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    r.Error(0, "", "fungsi", "must be a table of named functions");
+  }
+  lua_pop(L, 1);
   def.has_on_open = r.IsFunction(table, "on_open", 0, "");
   def.has_on_close = r.IsFunction(table, "on_close", 0, "");
 
@@ -603,6 +623,30 @@ bool CompiledProcedure::PushHook(const StepDef* step, const char* name) const {
   if (lua_isfunction(L, -1)) return true;
   lua_pop(L, 1);
   return false;
+}
+
+bool CompiledProcedure::PushFunction(const std::string& name) const {
+  lua_State* L = sandbox_->state();
+  table_.Push();
+  lua_getfield(L, -1, "fungsi");
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, name.c_str());
+    if (lua_isfunction(L, -1)) {
+      lua_replace(L, -3);
+      lua_pop(L, 1);
+      return true;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  return false;
+}
+
+void CompiledProcedure::PushFunctionTable() const {
+  lua_State* L = sandbox_->state();
+  table_.Push();
+  lua_getfield(L, -1, "fungsi");
+  lua_replace(L, -2);
 }
 
 LuaLimits ProcedureLoadLimits() {

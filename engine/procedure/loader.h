@@ -24,6 +24,10 @@ class CompiledProcedure {
   // Pushes the hook `name` of step `step` (or of the procedure when step is null) [-0, +1];
   // returns false and pushes nothing when there is none.
   bool PushHook(const StepDef* step, const char* name) const;
+  // Pushes fungsi[name] [-0, +1]; false (nothing pushed) when there is no such function.
+  bool PushFunction(const std::string& name) const;
+  // Pushes the `fungsi` table, or nil [-0, +1].
+  void PushFunctionTable() const;
 
  private:
   ProcedureDef def_;

@@ -31,6 +31,7 @@ struct InstanceRow {
   std::int64_t id = 0;
   std::string step_id, kind, state;
   std::int64_t visit = 0;
+  std::string role;
 };
 
 // RAII savepoint: rolled back unless released.
@@ -151,13 +152,13 @@ class Engine::Transition {
 
   std::vector<InstanceRow> OpenInstances(std::int64_t case_id) {
     std::vector<InstanceRow> out;
-    auto q = db_.Prepare("SELECT id, step_id, kind, state, visit FROM step_instances WHERE case_id = ? AND state = 'ready' ORDER BY id");
+    auto q = db_.Prepare("SELECT id, step_id, kind, state, visit, COALESCE(role, '') FROM step_instances WHERE case_id = ? AND state = 'ready' ORDER BY id");
     if (!q.ok()) return out;
     q->Bind(1, case_id);
     while (true) {
       auto row = q->Step();
       if (!row.ok() || !*row) break;
-      out.push_back({q->Int(0), q->Text(1), q->Text(2), q->Text(3), q->Int(4)});
+      out.push_back({q->Int(0), q->Text(1), q->Text(2), q->Text(3), q->Int(4), q->Text(5)});
     }
     return out;
   }
@@ -267,6 +268,41 @@ class Engine::Transition {
     }
     for (const Notice& n : effects.notices) SIAGA_TRY(Notify(c, instance, n, proc.def()));
     for (const std::string& note : effects.notes) SIAGA_TRY(Audit(c.id, instance, "note", {{"by", origin}, {"text", note}}));
+    if (!effects.assign_role.empty()) {
+      if (!proc.def().roles.contains(effects.assign_role))
+        return ScriptError(proc.def().file + ": " + origin + ": ctx:assign: unknown role '" + effects.assign_role + "'");
+      if (!instance) return ScriptError(proc.def().file + ": " + origin + ": ctx:assign needs a step (not a case hook)");
+      auto q = db_.Prepare("UPDATE step_instances SET role = ? WHERE id = ? AND state = 'ready'");
+      if (!q.ok()) return q.status();
+      q->Bind(1, effects.assign_role).Bind(2, *instance);
+      SIAGA_TRY(q->Run());
+      SIAGA_TRY(Audit(c.id, instance, "step_reassigned", {{"by", origin}, {"role", effects.assign_role}}));
+    }
+    for (const ScheduledCall& call : effects.calls) {
+      UnixSeconds due = 0;
+      TimeStandard source;
+      const ProcedureDef& def = proc.def();
+      if (!call.after.empty()) {
+        auto ts = ParseTimeStandard(call.after, def.defaults);
+        if (!ts.ok()) return ScriptError(def.file + ": " + origin + ": ctx:after: " + ts.status().message());
+        auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu);
+        if (!calendar.ok()) return calendar.status();
+        due = calendar->Add(now_, ts->max, ts->unit, ts->basis);
+        source = *ts;
+      } else {
+        auto calendar = WorkingCalendar::ForZone(def.zona_waktu);
+        auto at = ParseInstant(call.at, calendar.ok() ? calendar->utc_offset_minutes() : 7 * 60);
+        if (!at.ok()) return ScriptError(def.file + ": " + origin + ": ctx:at: " + at.status().message());
+        due = *at;
+        source.raw = call.at;
+        source.basis = TimeBasis::kElapsed;
+      }
+      auto q = db_.Prepare("INSERT INTO timers(case_id, step_instance_id, kind, due_at, basis, source, state, function) VALUES (?,?,'call',?,?,?,'armed',?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, c.id).BindNull(2).Bind(3, due).Bind(4, TimeBasisName(source.basis)).Bind(5, source.raw).Bind(6, call.function);
+      SIAGA_TRY(q->Run());
+      SIAGA_TRY(Audit(c.id, instance, "call_scheduled", {{"fungsi", call.function}, {"due_at", FormatUtc(due)}, {"by", origin}}));
+    }
     return SaveCase(c);
   }
 
@@ -281,13 +317,15 @@ class Engine::Transition {
     return outcome;
   }
 
-  Status CheckActor(const StepDef& step, const ProcedureDef& def) {
+  // The step visit's role: the procedure's pelaksana unless a hook reassigned it (ctx:assign).
+  Status CheckActor(const StepDef& step, const InstanceRow& inst, const ProcedureDef& def) {
     const std::string& role = command_.actor.role;
-    if (role.empty() || role == step.role ||
+    const std::string& owner = inst.role.empty() ? step.role : inst.role;
+    if (role.empty() || role == owner ||
         std::find(step.assisting.begin(), step.assisting.end(), role) != step.assisting.end())
       return Status::Ok();
-    const auto it = def.roles.find(step.role);
-    return PermissionDenied("role '" + role + "' may not act on " + step.Label() + "; its pelaksana is '" + step.role +
+    const auto it = def.roles.find(owner);
+    return PermissionDenied("role '" + role + "' may not act on " + step.Label() + "; its pelaksana is '" + owner +
                             "' (" + (it != def.roles.end() ? it->second.label : "?") + ")");
   }
 
@@ -318,7 +356,7 @@ class Engine::Transition {
     if (step->waktu && step->kind != StepKind::kStart && step->kind != StepKind::kFinish) {
       auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu, step->role);
       if (!calendar.ok()) return calendar.status();
-      deadline = calendar->DeadlineFor(*step->waktu, now_);
+      deadline = calendar->DeadlineFor(*step->waktu, now_, def.warn_share);
     }
     auto q = db_.Prepare("INSERT INTO step_instances(case_id, step_id, kind, visit, role, state, ready_at, warn_at, due_at, basis) VALUES (?,?,?,?,?,'ready',?,?,?,?)");
     if (!q.ok()) return q.status();
@@ -673,7 +711,7 @@ class Engine::Transition {
       return InvalidArgument(step->Label() + " is a decision: use decide with one of its branches");
     if (step->kind == StepKind::kWait) return InvalidArgument(step->Label() + " is a wait: it ends on its timer or a signal");
     if (step->kind == StepKind::kCall) return InvalidArgument(step->Label() + " ends when its sub-procedure case closes");
-    SIAGA_TRY(CheckActor(*step, proc->def()));
+    SIAGA_TRY(CheckActor(*step, inst, proc->def()));
     SIAGA_TRY(GuardAllows(c, *proc, *step, inst));
     SIAGA_TRY(FinishWork(c, *proc, *step, inst.id, inst.visit, command_.fields, nullptr));
     SIAGA_TRY(MarkDone(c, inst.id, "done"));
@@ -686,7 +724,7 @@ class Engine::Transition {
     if (!open.ok()) return open.status();
     auto& [c, proc, inst, step] = *open;
     if (step->kind != StepKind::kDecision) return InvalidArgument(step->Label() + " is not a decision: use complete");
-    SIAGA_TRY(CheckActor(*step, proc->def()));
+    SIAGA_TRY(CheckActor(*step, inst, proc->def()));
     SIAGA_TRY(GuardAllows(c, *proc, *step, inst));
     return TakeBranch(c, proc, *step, inst, command_.label, command_.actor.name, command_.fields);
   }
@@ -799,7 +837,7 @@ class Engine::Transition {
       if (step == nullptr || !step->waktu) continue;
       auto calendar = book.For(def.instansi, def.zona_waktu, step->role);
       if (!calendar.ok()) return calendar.status();
-      const Deadline d = calendar->DeadlineFor(*step->waktu, o.ready_at);
+      const Deadline d = calendar->DeadlineFor(*step->waktu, o.ready_at, def.warn_share);
       if (o.due_at && *o.due_at == d.due_at && o.warn_at && *o.warn_at == d.warn_at) continue;
       auto upd = db_.Prepare("UPDATE step_instances SET warn_at = ?, due_at = ? WHERE id = ?");
       if (!upd.ok()) return upd.status();
@@ -885,6 +923,20 @@ class Engine::Transition {
     if (!proc.ok()) return proc.status();
     nlohmann::json detail = {{"timer", t.id}, {"kind", t.kind}, {"due_at", FormatUtc(t.due_at)}, {"standard", t.source}};
     if (t.kind == "case_sla_due") return Audit(c->id, std::nullopt, "case_sla_breached", detail);
+    if (t.kind == "call") {
+      auto fn = db_.Prepare("SELECT COALESCE(function, '') FROM timers WHERE id = ?");
+      if (!fn.ok()) return fn.status();
+      fn->Bind(1, t.id);
+      auto row = fn->Step();
+      if (!row.ok()) return row.status();
+      const std::string name = fn->Text(0);
+      fn->Run();
+      if (c->status == "closed" || c->status == "cancelled") return Status::Ok();
+      SIAGA_TRY(Audit(c->id, std::nullopt, "call_fired", {{"fungsi", name}, {"timer", t.id}}));
+      HookOutcome ran = RunFunction(**proc, name, Snapshot(*c));
+      if (!ran.status.ok()) return ran.status;
+      return ApplyEffects(*c, **proc, std::nullopt, ran.effects, "fungsi '" + name + "'");
+    }
     if (!t.instance) return Internal("step timer without a step instance");
     InstanceRow inst;
     for (const InstanceRow& i : OpenInstances(c->id))

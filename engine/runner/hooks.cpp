@@ -60,9 +60,47 @@ int CtxNote(lua_State* L) {
   return 0;
 }
 
+int CtxAssign(lua_State* L) {
+  HookEffects& effects = EffectsFor(L);
+  effects.assign_role = luaL_checkstring(L, 2);
+  return 0;
+}
+
+// The name under which `fn` (arg 3) sits in the procedure's `fungsi` table (upvalue 2).
+std::string FunctionName(lua_State* L, const char* method) {
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  if (lua_istable(L, lua_upvalueindex(2))) {
+    lua_pushnil(L);
+    while (lua_next(L, lua_upvalueindex(2)) != 0) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, 3)) {
+        std::string name = lua_tostring(L, -2);
+        lua_pop(L, 2);
+        return name;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  luaL_error(L, "ctx:%s: the function must be one of the procedure's fungsi = { name = function(ctx) ... end }", method);
+  return "";
+}
+
+int CtxAfter(lua_State* L) {
+  HookEffects& effects = EffectsFor(L);
+  const char* waktu = luaL_checkstring(L, 2);
+  effects.calls.push_back({FunctionName(L, "after"), waktu, ""});
+  return 0;
+}
+
+int CtxAt(lua_State* L) {
+  HookEffects& effects = EffectsFor(L);
+  const char* at = luaL_checkstring(L, 2);
+  effects.calls.push_back({FunctionName(L, "at"), "", at});
+  return 0;
+}
+
 // Pushes ctx [-0, +1].
-void PushContext(lua_State* L, lua_Integer call_id, const nlohmann::json& case_snapshot,
-                 const nlohmann::json& step_snapshot) {
+void PushContext(lua_State* L, const CompiledProcedure& procedure, lua_Integer call_id,
+                 const nlohmann::json& case_snapshot, const nlohmann::json& step_snapshot) {
   lua_createtable(L, 0, 5);
   PushJson(L, case_snapshot);
   lua_setfield(L, -2, "case");
@@ -70,43 +108,38 @@ void PushContext(lua_State* L, lua_Integer call_id, const nlohmann::json& case_s
     PushJson(L, step_snapshot);
     lua_setfield(L, -2, "step");
   }
-  const std::pair<const char*, lua_CFunction> methods[] = {{"set", CtxSet}, {"notify", CtxNotify}, {"note", CtxNote}};
+  const std::pair<const char*, lua_CFunction> methods[] = {{"set", CtxSet},       {"notify", CtxNotify}, {"note", CtxNote},
+                                                           {"assign", CtxAssign}, {"after", CtxAfter},   {"at", CtxAt}};
   for (const auto& [name, fn] : methods) {
     lua_pushinteger(L, call_id);
-    lua_pushcclosure(L, fn, 1);
+    procedure.PushFunctionTable();
+    lua_pushcclosure(L, fn, 2);
     lua_setfield(L, -2, name);
   }
 }
 
-}  // namespace
-
-HookOutcome RunHook(const CompiledProcedure& procedure, const StepDef* step, const char* hook_name,
-                    const nlohmann::json& case_snapshot, const nlohmann::json& step_snapshot) {
+// Calls the function on top of the stack with a fresh ctx and reads its results.
+HookOutcome CallPushed(const CompiledProcedure& procedure, const std::string& where, const std::string& kind,
+                       const nlohmann::json& case_snapshot, const nlohmann::json& step_snapshot, int top) {
   HookOutcome outcome;
+  outcome.ran = true;
   LuaSandbox& sandbox = procedure.sandbox();
   lua_State* L = sandbox.state();
-  const int top = lua_gettop(L);
-  if (!procedure.PushHook(step, hook_name)) return outcome;
-  outcome.ran = true;
-
   const lua_Integer call_id = ++g_next_call_id;
   const ActiveHook previous = g_active;
   g_active = {call_id, &outcome.effects};
-  PushContext(L, call_id, case_snapshot, step_snapshot);
+  PushContext(L, procedure, call_id, case_snapshot, step_snapshot);
   Status st = sandbox.ProtectedCall(1, 2);
   g_active = previous;
-
-  const std::string where = std::string(hook_name) + (step ? " hook of step '" + step->id + "'" : " hook");
   if (!st.ok()) {
     outcome.status = ScriptError(procedure.def().file + ": " + where + " failed: " + st.message());
     lua_settop(L, top);
     return outcome;
   }
-  const std::string name(hook_name);
-  if (name == "guard") {
+  if (kind == "guard") {
     outcome.allowed = lua_toboolean(L, -2) != 0;
     if (!outcome.allowed) outcome.refusal = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "refused by guard";
-  } else if (name == "decide" || name == "run") {
+  } else if (kind == "decide" || kind == "run") {
     if (lua_type(L, -2) == LUA_TSTRING) {
       outcome.label = lua_tostring(L, -2);
     } else if (!lua_isnil(L, -2)) {
@@ -116,6 +149,28 @@ HookOutcome RunHook(const CompiledProcedure& procedure, const StepDef* step, con
   }
   lua_settop(L, top);
   return outcome;
+}
+
+}  // namespace
+
+HookOutcome RunHook(const CompiledProcedure& procedure, const StepDef* step, const char* hook_name,
+                    const nlohmann::json& case_snapshot, const nlohmann::json& step_snapshot) {
+  lua_State* L = procedure.sandbox().state();
+  const int top = lua_gettop(L);
+  if (!procedure.PushHook(step, hook_name)) return {};
+  const std::string where = std::string(hook_name) + (step ? " hook of step '" + step->id + "'" : " hook");
+  return CallPushed(procedure, where, hook_name, case_snapshot, step_snapshot, top);
+}
+
+HookOutcome RunFunction(const CompiledProcedure& procedure, const std::string& name, const nlohmann::json& case_snapshot) {
+  lua_State* L = procedure.sandbox().state();
+  const int top = lua_gettop(L);
+  if (!procedure.PushFunction(name)) {
+    HookOutcome missing;
+    missing.status = ScriptError(procedure.def().file + ": fungsi '" + name + "' scheduled with ctx:after/at no longer exists");
+    return missing;
+  }
+  return CallPushed(procedure, "fungsi '" + name + "'", "fungsi", case_snapshot, nullptr, top);
 }
 
 }  // namespace siaga

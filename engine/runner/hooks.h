@@ -13,10 +13,19 @@
 
 namespace siaga {
 
+// ctx:after(waktu, fn) / ctx:at(time, fn): run fungsi[function] later, from a durable timer.
+struct ScheduledCall {
+  std::string function;
+  std::string after;   // a time standard ("2 jam"), counted from now on the agency calendar
+  std::string at;      // or an instant ("2026-01-05T08:00+07:00")
+};
+
 struct HookEffects {
   nlohmann::json set = nlohmann::json::object();
   std::vector<Notice> notices;
   std::vector<std::string> notes;
+  std::string assign_role;  // ctx:assign(role): the step now running belongs to this role
+  std::vector<ScheduledCall> calls;
 };
 
 struct HookOutcome {
@@ -32,5 +41,8 @@ struct HookOutcome {
 // (null for procedure-level hooks).
 HookOutcome RunHook(const CompiledProcedure& procedure, const StepDef* step, const char* hook_name,
                     const nlohmann::json& case_snapshot, const nlohmann::json& step_snapshot);
+
+// Runs fungsi[name] (scheduled by ctx:after / ctx:at) with a ctx on the case.
+HookOutcome RunFunction(const CompiledProcedure& procedure, const std::string& name, const nlohmann::json& case_snapshot);
 
 }  // namespace siaga

@@ -87,12 +87,13 @@ CREATE TABLE timers (
   id                INTEGER PRIMARY KEY,
   case_id           INTEGER NOT NULL REFERENCES cases(id),
   step_instance_id  INTEGER REFERENCES step_instances(id),
-  kind              TEXT    NOT NULL CHECK (kind IN ('wait_timeout','sla_warn','sla_due','case_sla_due')),
+  kind              TEXT    NOT NULL CHECK (kind IN ('wait_timeout','sla_warn','sla_due','case_sla_due','call')),
   due_at            INTEGER NOT NULL,
   basis             TEXT    NOT NULL,
   source            TEXT    NOT NULL,           -- the time standard as written
   state             TEXT    NOT NULL CHECK (state IN ('armed','fired','cancelled')),
-  fired_at          INTEGER
+  fired_at          INTEGER,
+  function          TEXT                        -- kind 'call': the procedure's fungsi to run
 );
 CREATE INDEX timers_armed ON timers(due_at, id) WHERE state = 'armed';
 

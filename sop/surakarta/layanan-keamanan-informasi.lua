@@ -153,9 +153,14 @@ return sop {
     task "tangani" {
       no = 12,
       kegiatan = "Melakukan penanganan insiden",
-      pelaksana = { "analis", inferred = true },  -- Pranata Komputer Ahli Muda on the 'insiden umum' path (004-E1)
+      pelaksana = { "analis", inferred = true },
       kelengkapan = { "Catatan hasil analisis", "Bukti dukung insiden siber" },
       waktu = { "24 Jam", basis = "elapsed" },
+      -- Keterangan step 4: "apabila laporan merupakan insiden umum maka lanjut ke proses
+      -- penanganan Pranata Komputer Ahli Muda" (004-E1).
+      on_enter = function(ctx)
+        if ctx.case.fields.jenis_insiden == "umum" then ctx:assign("pranata") end
+      end,
       output = { "Penanganan insiden sesuai kondisi" },
       next = "periksa",
     },

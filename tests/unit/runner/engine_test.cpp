@@ -308,3 +308,57 @@ TEST_CASE("closing a case early cancels its steps and timers", "[runner]") {
   CHECK(page["steps"][0]["state"] == "cancelled");
   for (const auto& t : page["timers"]) CHECK(t["state"] == "cancelled");
 }
+
+TEST_CASE("hooks schedule their own timers with ctx:after and ctx:at, and reassign steps", "[runner][hooks][timers]") {
+  Fixture f;
+  f.Load(R"(
+local fungsi = {
+  ingatkan = function(ctx) ctx:note("pengingat: " .. ctx.case.title) end,
+  tandai = function(ctx) ctx:set("ditandai", true) end,
+}
+return sop { id = "uji/jadwal", pelaksana = { s = {}, kabid = {} }, fungsi = fungsi,
+  waktu_default = { peringatan = 0.5 },
+  langkah = {
+    task "a" { pelaksana = "s", waktu = "2 jam", next = "z",
+      on_enter = function(ctx)
+        ctx:after("1 jam", fungsi.ingatkan)
+        ctx:at("2026-01-06T08:00", fungsi.tandai)
+      end,
+      on_breach = function(ctx) ctx:assign("kabid") end },
+    finish "z" {} } })", "sop/uji/jadwal.lua");
+  const auto id = f.Open({}, "uji/jadwal");
+  auto page = f.Page(id);
+  CHECK(page["steps"][0]["warn_at"]["local"] == "2026-01-05 09:00 WIB");  // peringatan = 0.5 of 2 jam
+  f.clock.Advance(3600);  // 09:00: the warning and the reminder
+  f.Do(Command::Type::kFireDueTimers);
+  auto events = f.Events(id);
+  CHECK(Contains(events, "call_fired"));
+  CHECK(f.Page(id)["history"].back()["detail"]["text"] == "pengingat: Laporan uji");
+  f.clock.Advance(3600);  // 10:00: the breach reassigns the step to the Kepala Bidang
+  f.Do(Command::Type::kFireDueTimers);
+  CHECK(f.Page(id)["steps"][0]["role"] == "kabid");
+  Command c;
+  c.type = Command::Type::kComplete;
+  c.case_id = id;
+  c.step_id = "a";
+  c.actor = {"sari", "s"};
+  CHECK(f.engine.Apply(c).status.code() == StatusCode::kPermissionDenied);
+  f.clock.Set(*ParseInstant("2026-01-06T08:00", 7 * 60));
+  f.Do(Command::Type::kFireDueTimers);
+  CHECK(f.Page(id)["case"]["fields"]["ditandai"] == true);
+  c.actor = {"budi", "kabid"};
+  CHECK(f.engine.Apply(c).status.ok());
+}
+
+TEST_CASE("ctx:after refuses a function that is not in fungsi", "[runner][hooks]") {
+  Fixture f;
+  f.Load(R"(return sop { id = "uji/liar", pelaksana = { s = {} }, langkah = {
+    task "a" { pelaksana = "s", next = "z", on_enter = function(ctx) ctx:after("1 jam", function() end) end },
+    finish "z" {} } })", "sop/uji/liar.lua");
+  Command open;
+  open.type = Command::Type::kOpenCase;
+  open.procedure_id = "uji/liar";
+  auto r = f.engine.Apply(open);
+  CHECK(r.status.code() == StatusCode::kScriptError);
+  CHECK_THAT(r.status.message(), Catch::Contains("must be one of the procedure's fungsi"));
+}

@@ -257,11 +257,14 @@ TEST_CASE("seed 004: security and general incidents, external help, and the rech
     CHECK(s.Path(id) == Path{"mulai", "terima", "tindak_lanjut", "jenis(insiden security)", "beritahu_opd", "isolasi",
                              "analisis", "perlu_eksternal(tidak)", "tangani", "periksa(sesuai)", "info_opd", "tutup",
                              "dokumentasi", "selesai"});
+    CHECK(s.Page(id)["steps"][8]["role"] == "analis");
   }
   SECTION("general incident goes straight to handling") {
     const auto id = s.Run("surakarta/layanan-keamanan-informasi", {{"jenis", {"insiden umum"}}, {"periksa", {"sesuai"}}});
     CHECK(s.Path(id) == Path{"mulai", "terima", "tindak_lanjut", "jenis(insiden umum)", "tangani", "periksa(sesuai)",
                              "info_opd", "tutup", "dokumentasi", "selesai"});
-    CHECK(s.Page(id)["case"]["fields"]["jenis_insiden"] == "umum");
+    auto page = s.Page(id);
+    CHECK(page["case"]["fields"]["jenis_insiden"] == "umum");
+    CHECK(page["steps"][4]["role"] == "pranata");  // handled by the Pranata Komputer Ahli Muda
   }
 }
