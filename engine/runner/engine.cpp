@@ -856,6 +856,47 @@ class Engine::Transition {
                        {"new_due_at", FormatUtc(d.due_at)}, {"calendar", book.Hash().substr(0, 12)}}));
       ++moved;
     }
+    // Service standards of open cases (not paused: a paused clock is re-read when it resumes).
+    struct OpenCase {
+      std::int64_t id;
+      UnixSeconds opened_at, due_at;
+    };
+    std::vector<OpenCase> cases;
+    {
+      auto q = db_.Prepare("SELECT id, opened_at, sla_due_at FROM cases WHERE status IN ('open', 'waiting') "
+                           "AND sla_due_at IS NOT NULL AND sla_paused_at IS NULL ORDER BY id");
+      if (!q.ok()) return q.status();
+      while (true) {
+        auto row = q->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        cases.push_back({q->Int(0), q->Int(1), q->Int(2)});
+      }
+    }
+    for (const OpenCase& oc : cases) {
+      auto c = LoadCase(oc.id);
+      if (!c.ok()) return c.status();
+      auto proc = ProcedureOf(*c);
+      if (!proc.ok()) return proc.status();
+      const ProcedureDef& def = (*proc)->def();
+      if (!def.sla_kasus || (def.sla_kasus->basis != TimeBasis::kWorkingDays && def.sla_kasus->basis != TimeBasis::kWorkingTime)) continue;
+      auto calendar = book.For(def.instansi, def.zona_waktu);
+      if (!calendar.ok()) return calendar.status();
+      const UnixSeconds due = calendar->DeadlineFor(*def.sla_kasus, oc.opened_at).due_at;
+      if (due == oc.due_at) continue;
+      auto upd = db_.Prepare("UPDATE cases SET sla_due_at = ? WHERE id = ?");
+      if (!upd.ok()) return upd.status();
+      upd->Bind(1, due).Bind(2, oc.id);
+      SIAGA_TRY(upd->Run());
+      auto t = db_.Prepare("UPDATE timers SET due_at = ? WHERE case_id = ? AND kind = 'case_sla_due' AND state = 'armed'");
+      if (!t.ok()) return t.status();
+      t->Bind(1, due).Bind(2, oc.id);
+      SIAGA_TRY(t->Run());
+      SIAGA_TRY(Audit(oc.id, std::nullopt, "deadline_recomputed",
+                      {{"service_standard", def.sla_kasus->raw}, {"old_due_at", FormatUtc(oc.due_at)},
+                       {"new_due_at", FormatUtc(due)}, {"calendar", book.Hash().substr(0, 12)}}));
+      ++moved;
+    }
     auto save = db_.Prepare("INSERT INTO settings(key, value) VALUES ('calendar_hash', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!save.ok()) return save.status();
     save->Bind(1, book.Hash());

@@ -174,6 +174,9 @@ TEST_CASE("cli: hostile procedure files are refused and the good ones keep worki
 
 TEST_CASE("cli: editing the calendar re-computes open working-time deadlines, audited", "[e2e][cli][calendar]") {
   Workspace w;
+  std::string with_sla = Mini();
+  with_sla.replace(with_sla.find("identitas"), 9, "sla_kasus = { waktu = \"1 hari kerja\" }, identitas");
+  WriteFile(w.dir / "sop/uji/mini.lua", with_sla);
   WriteFile(w.dir / "sop/kalender/nasional-2026.lua", "return kalender { tahun = 2026, sumber = 'uji', libur = {} }");
   auto open = w.Run({"case", "open", "uji/mini"}, "2026-01-09T15:30+07:00");  // Friday
   CHECK_THAT(open.out, Catch::Contains("due 2026-01-12 08:30 WIB"));
@@ -186,7 +189,7 @@ TEST_CASE("cli: editing the calendar re-computes open working-time deadlines, au
   auto page = nlohmann::json::parse(w.Run({"case", "show", "1", "--json"}, "2026-01-09T16:00+07:00").out);
   bool audited = false;
   for (const auto& h : page["history"])
-    if (h["event"] == "deadline_recomputed") {
+    if (h["event"] == "deadline_recomputed" && h["detail"].contains("step")) {
       audited = true;
       CHECK(h["detail"]["old_due_at"] == "2026-01-12T01:30:00Z");
       CHECK(h["detail"]["new_due_at"] == "2026-01-13T01:30:00Z");
@@ -194,10 +197,12 @@ TEST_CASE("cli: editing the calendar re-computes open working-time deadlines, au
   CHECK(audited);
   for (const auto& t : page["timers"])
     if (t["kind"] == "sla_due") CHECK(t["due_at"]["utc"] == "2026-01-13T01:30:00Z");
+  // The service standard, 1 hari kerja from Friday, moved from Monday to Tuesday close of business.
+  CHECK(page["case"]["sla_due_at"]["local"] == "2026-01-13 16:00 WIB");
   // Nothing changes the second time.
   w.Run({"case", "comment", "1", "lagi"}, "2026-01-09T16:05+07:00");
   auto again = nlohmann::json::parse(w.Run({"case", "show", "1", "--json"}).out);
   int recomputed = 0;
   for (const auto& h : again["history"]) recomputed += h["event"] == "deadline_recomputed" ? 1 : 0;
-  CHECK(recomputed == 1);
+  CHECK(recomputed == 2);  // the step's deadline and the service standard, once each
 }
