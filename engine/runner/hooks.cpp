@@ -1,5 +1,7 @@
 #include "runner/hooks.h"
 
+#include <string_view>
+
 #include "lua/json_bridge.h"
 
 namespace siaga {
@@ -125,12 +127,46 @@ HookOutcome CallPushed(const CompiledProcedure& procedure, const std::string& wh
   outcome.ran = true;
   LuaSandbox& sandbox = procedure.sandbox();
   lua_State* L = sandbox.state();
+  // Each call gets its own globals: a fresh table reading through to the sandbox environment is
+  // put in the _ENV upvalue the file's functions share, and the original is put back afterwards,
+  // so a global a hook sets does not leak into later hooks or cases. [stack: fn]
+  const int fn = top + 1;
+  int env_upvalue = 0;
+  for (int i = 1;; ++i) {
+    const char* name = lua_getupvalue(L, fn, i);
+    if (name == nullptr) break;
+    lua_pop(L, 1);
+    if (std::string_view(name) == "_ENV") {
+      env_upvalue = i;
+      break;
+    }
+  }
+  if (env_upvalue != 0) {
+    lua_getupvalue(L, fn, env_upvalue);  // [fn, original_env]
+    lua_createtable(L, 0, 1);            // the call's globals
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -2, "_G");
+    lua_createtable(L, 0, 1);
+    sandbox.PushEnv();
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_setupvalue(L, fn, env_upvalue);  // [fn, original_env]
+  } else {
+    lua_pushnil(L);                      // [fn, nil]
+  }
+  lua_pushvalue(L, fn);                  // [fn, original_env, fn]
+  const auto restore_env = [&] {
+    if (env_upvalue == 0) return;
+    lua_pushvalue(L, top + 2);
+    lua_setupvalue(L, fn, env_upvalue);
+  };
   const lua_Integer call_id = ++g_next_call_id;
   const ActiveHook previous = g_active;
   g_active = {call_id, &outcome.effects};
   PushContext(L, procedure, call_id, case_snapshot, step_snapshot);
   Status st = sandbox.ProtectedCall(1, 2);
   g_active = previous;
+  restore_env();
   if (!st.ok()) {
     outcome.status = ScriptError(procedure.def().file + ": " + where + " failed: " + st.message());
     lua_settop(L, top);

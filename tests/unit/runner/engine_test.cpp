@@ -193,7 +193,8 @@ TEST_CASE("an endless loop in a hook is stopped and the engine keeps serving", "
 
 TEST_CASE("ctx stashed by one hook cannot act in a later command", "[runner][hooks]") {
   Fixture f;
-  f.Load(R"(return sop { id = "uji/simpan", pelaksana = { s = {} }, langkah = {
+  f.Load(R"(local simpanan
+    return sop { id = "uji/simpan", pelaksana = { s = {} }, langkah = {
       task "a" { pelaksana = "s", next = "b", on_enter = function(ctx) simpanan = ctx end },
       task "b" { pelaksana = "s", next = "z", on_enter = function(ctx) simpanan:set("x", "curang") end },
       finish "z" {} } })", "sop/uji/simpan.lua");
@@ -361,4 +362,24 @@ TEST_CASE("ctx:after refuses a function that is not in fungsi", "[runner][hooks]
   auto r = f.engine.Apply(open);
   CHECK(r.status.code() == StatusCode::kScriptError);
   CHECK_THAT(r.status.message(), Catch::Contains("must be one of the procedure's fungsi"));
+}
+
+TEST_CASE("a global set by one hook call is gone in the next", "[runner][hooks]") {
+  Fixture f;
+  f.Load(R"(return sop { id = "uji/global", pelaksana = { s = {} }, langkah = {
+      task "a" { pelaksana = "s", next = "z",
+        on_enter = function(ctx)
+          ctx:set("sebelumnya", tostring(hitung))
+          hitung = (hitung or 0) + 1
+          _G.juga = true
+          ctx:set("sekarang", hitung)
+        end },
+      finish "z" {} } })", "sop/uji/global.lua");
+  const auto first = f.Open({}, "uji/global");
+  const auto second = f.Open({}, "uji/global");
+  CHECK(f.Page(first)["case"]["fields"]["sekarang"] == 1);
+  CHECK(f.Page(second)["case"]["fields"]["sebelumnya"] == "nil");  // not 1: nothing leaked
+  CHECK(f.Page(second)["case"]["fields"]["sekarang"] == 1);
+  // The procedure's own helpers and the libraries are still there in every call.
+  CHECK(f.Open() > 0);
 }
