@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 # Why each package is here: docs/architecture.md, "Dependencies".
 PACKAGES=(cmake g++ make pkg-config liblua5.4-dev libsqlite3-dev catch2 nlohmann-json3-dev
-          libcli11-dev libspdlog-dev libfmt-dev libssl-dev)
+          libcli11-dev libspdlog-dev libfmt-dev libssl-dev libcivetweb-dev libcurl4-openssl-dev)
 BUILD_DIR=${SIAGA_BUILD_DIR:-build}
 
 install_packages() {

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   Engine engine(**db, registry, clock);
   TimerLoop loop(engine, clock);
   if (!loop.Load().ok()) return 1;
-  std::printf("heap_mb %.1f\nrss_mb_after_load %.1f\n", static_cast<double>(loop.memory_bytes()) / 1e6, RssKb() / 1024.0);
+  std::printf("heap_mb %.1f\nrss_mb_after_load %.1f\n", static_cast<double>(loop.memory_bytes()) / 1e6, static_cast<double>(RssKb()) / 1024.0);
   std::vector<std::int64_t> lags;
   int fired = 0;
   std::atomic<bool> stop{false};

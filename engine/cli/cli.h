@@ -24,6 +24,7 @@ enum ExitCode : int {
   kExitStorage = 5,     // database locked, disk full, damaged file
   kExitScript = 6,      // a procedure's Lua failed
   kExitInternal = 7,
+  kExitUnavailable = 8,  // busy or stopping: try again
 };
 
 int ExitCodeFor(const Status& status);
@@ -31,6 +32,7 @@ int ExitCodeFor(const Status& status);
 struct GlobalOptions {
   std::string db_path = "data/siaga.db";
   std::string sop_dir = "sop";
+  std::string webhooks_dir = "webhooks";
   std::string now;  // act as if it were this instant (tests, replays); empty = system clock
   bool json = false;
 };
@@ -40,12 +42,16 @@ struct Session {
   std::unique_ptr<Clock> clock;
   std::unique_ptr<Database> db;
   ProcedureRegistry registry;
+  std::vector<Diagnostic> diagnostics;  // from loading the procedures
   std::unique_ptr<Engine> engine;
 };
 
 // Opens the store and loads procedures; prints load errors to stderr as a warning.
 Result<std::unique_ptr<Session>> OpenSession(const GlobalOptions& options);
 Result<std::unique_ptr<Clock>> MakeClock(const GlobalOptions& options);
+
+// "cli:$USER": who an admin operation at the command line is recorded as.
+std::string CliActorName();
 
 // Prints "siaga: <message>" to stderr and returns the exit code for it.
 int Fail(const Status& status);
@@ -55,5 +61,8 @@ void AddSimulateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddCaseCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddDemoCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddRunCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddHookCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddTokenCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace siaga::cli

@@ -22,7 +22,10 @@ struct CaseOptions {
 Status ParseActor(const std::string& as, Actor& actor) {
   const auto colon = as.find(':');
   actor.name = as.substr(0, colon);
-  if (colon != std::string::npos) actor.role = as.substr(colon + 1);
+  if (colon != std::string::npos) {
+    actor.roles = {as.substr(colon + 1)};
+    actor.checked = true;
+  }
   if (actor.name.empty()) return InvalidArgument("--as takes NAME or NAME:ROLE");
   return Status::Ok();
 }

@@ -18,6 +18,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kStorageError: return kExitStorage;
     case StatusCode::kScriptError: return kExitScript;
     case StatusCode::kInternal: return kExitInternal;
+    case StatusCode::kUnavailable: return kExitUnavailable;
   }
   return kExitInternal;
 }
@@ -43,7 +44,8 @@ Result<std::unique_ptr<Session>> OpenSession(const GlobalOptions& options) {
   if (!db.ok()) return db.status();
   session->db = std::move(*db);
   int errors = 0;
-  for (const Diagnostic& d : session->registry.LoadDirectory(options.sop_dir))
+  session->diagnostics = session->registry.LoadDirectory(options.sop_dir);
+  for (const Diagnostic& d : session->diagnostics)
     if (d.severity == Diagnostic::Severity::kError) ++errors;
   if (errors > 0)
     std::cerr << "siaga: warning: " << errors << " error(s) loading procedures from " << options.sop_dir
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
   if (const char* db = std::getenv("SIAGA_DB")) options.db_path = db;
   if (const char* sop = std::getenv("SIAGA_SOP")) options.sop_dir = sop;
   if (const char* now = std::getenv("SIAGA_NOW")) options.now = now;
+  if (const char* hooks = std::getenv("SIAGA_WEBHOOKS")) options.webhooks_dir = hooks;
 
   CLI::App app{"siaga: runs the information-security SOPs of Indonesian government agencies.\n"
                "Procedures are Lua files under sop/; cases are kept in an SQLite file."};
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "siaga 0.1.0");
   app.add_option("--db", options.db_path, "SQLite store (env SIAGA_DB)")->capture_default_str();
   app.add_option("--sop", options.sop_dir, "folder of procedure files (env SIAGA_SOP)")->capture_default_str();
+  app.add_option("--webhooks", options.webhooks_dir, "folder of webhook adapters and routes.lua (env SIAGA_WEBHOOKS)")->capture_default_str();
   app.add_option("--now", options.now,
                  "act as if it were this time, e.g. 2026-01-05T08:00+07:00 (env SIAGA_NOW; for tests and replays)");
   app.add_flag("--json", options.json, "print results as JSON");
@@ -79,6 +83,9 @@ int main(int argc, char** argv) {
   AddCaseCommands(app, options, exit_code);
   AddDemoCommand(app, options, exit_code);
   AddRunCommand(app, options, exit_code);
+  AddHookCommands(app, options, exit_code);
+  AddTokenCommands(app, options, exit_code);
+  AddServeCommand(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,6 +1,7 @@
 #include "common/clock.h"
 
 #include <chrono>
+#include <cctype>
 #include <cstdio>
 
 namespace siaga {
@@ -96,6 +97,13 @@ Result<UnixSeconds> ParseInstant(std::string_view text, int default_offset_minut
       if (std::sscanf(r2.c_str(), ":%2d%n", &s, &used) != 1)
         return InvalidArgument("bad seconds in '" + str + "'");
       rest = rest.substr(static_cast<size_t>(used));
+      // Fractions of a second (scanners write milliseconds): kept to the whole second.
+      if (!rest.empty() && (rest[0] == '.' || rest[0] == ',')) {
+        std::size_t digits = 1;
+        while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+        if (digits == 1) return InvalidArgument("bad fraction of a second in '" + str + "'");
+        rest = rest.substr(digits);
+      }
     }
   }
   int offset = default_offset_minutes;
@@ -104,7 +112,11 @@ Result<UnixSeconds> ParseInstant(std::string_view text, int default_offset_minut
   } else if (!rest.empty()) {
     int oh = 0, om = 0;
     const std::string r(rest);
-    if ((rest[0] != '+' && rest[0] != '-') || std::sscanf(r.c_str() + 1, "%2d:%2d", &oh, &om) != 2)
+    // +07:00, or +0700 as syslog-style tools (Wazuh) write it.
+    const bool colon = r.size() == 6 && r[3] == ':';
+    const bool compact = r.size() == 5 && std::isdigit(static_cast<unsigned char>(r[3])) && std::isdigit(static_cast<unsigned char>(r[4]));
+    if ((rest[0] != '+' && rest[0] != '-') || !(colon || compact) ||
+        std::sscanf(r.c_str() + 1, colon ? "%2d:%2d" : "%2d%2d", &oh, &om) != 2)
       return InvalidArgument("bad UTC offset '" + r + "' in '" + str + "'");
     offset = (rest[0] == '-' ? -1 : 1) * (oh * 60 + om);
   }

@@ -59,12 +59,6 @@ class Savepoint {
   bool released_ = false;
 };
 
-#define SIAGA_TRY(expr)                 \
-  do {                                  \
-    Status _st = (expr);                \
-    if (!_st.ok()) return _st;          \
-  } while (0)
-
 std::string CaseNumberPrefix(const ProcedureDef& def) {
   std::string prefix;
   for (char c : def.instansi.empty() ? std::string("siaga") : def.instansi)
@@ -85,6 +79,8 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kCancel: return "cancel";
     case Command::Type::kFireDueTimers: return "fire_due_timers";
     case Command::Type::kRecomputeDeadlines: return "recompute_deadlines";
+    case Command::Type::kAssign: return "assign";
+    case Command::Type::kIngest: return "ingest";
   }
   return "?";
 }
@@ -108,6 +104,8 @@ class Engine::Transition {
       case Command::Type::kCancel: st = Cancel(); break;
       case Command::Type::kFireDueTimers: st = FireDueTimers(); break;
       case Command::Type::kRecomputeDeadlines: st = RecomputeDeadlines(); break;
+      case Command::Type::kAssign: st = Assign(); break;
+      case Command::Type::kIngest: st = Ingest(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -319,14 +317,34 @@ class Engine::Transition {
 
   // The step visit's role: the procedure's pelaksana unless a hook reassigned it (ctx:assign).
   Status CheckActor(const StepDef& step, const InstanceRow& inst, const ProcedureDef& def) {
-    const std::string& role = command_.actor.role;
+    const Actor& actor = command_.actor;
     const std::string& owner = inst.role.empty() ? step.role : inst.role;
-    if (role.empty() || role == owner ||
-        std::find(step.assisting.begin(), step.assisting.end(), role) != step.assisting.end())
-      return Status::Ok();
+    if (!actor.checked || actor.Holds(owner)) return Status::Ok();
+    for (const std::string& helper : step.assisting)
+      if (actor.Holds(helper)) return Status::Ok();
     const auto it = def.roles.find(owner);
-    return PermissionDenied("role '" + role + "' may not act on " + step.Label() + "; its pelaksana is '" + owner +
+    return PermissionDenied(ActorLabel() + " may not act on " + step.Label() + "; its pelaksana is '" + owner +
                             "' (" + (it != def.roles.end() ? it->second.label : "?") + ")");
+  }
+
+  // Comments, evidence and new cases come from the people the procedure names (or an admin).
+  Status CheckParticipant(const ProcedureDef& def, const char* what) {
+    const Actor& actor = command_.actor;
+    if (!actor.checked || actor.IsAdmin()) return Status::Ok();
+    for (const auto& [role, unused] : def.roles)
+      if (actor.Holds(role)) return Status::Ok();
+    return PermissionDenied(ActorLabel() + " holds no role of procedure " + def.id + " and may not " + what);
+  }
+
+  Status CheckAdmin(const char* what) {
+    if (!command_.actor.checked || command_.actor.IsAdmin()) return Status::Ok();
+    return PermissionDenied(ActorLabel() + " may not " + what + ": it needs the 'admin' role");
+  }
+
+  std::string ActorLabel() const {
+    std::string roles;
+    for (const auto& r : command_.actor.roles) roles += (roles.empty() ? "" : ", ") + r;
+    return "user '" + command_.actor.name + "' (roles: " + (roles.empty() ? "none" : roles) + ")";
   }
 
   Status MarkDone(const CaseRow& c, std::int64_t instance, const std::string& outcome) {
@@ -395,7 +413,7 @@ class Engine::Transition {
         if (step->kind == StepKind::kDecision && step->has_decide) {
           auto decided = Hook(c, *proc, step, instance, visit, "decide");
           if (!decided.ok()) return decided.status();
-          if (decided->label) return TakeBranch(c, proc, *step, {instance, step->id, "decision", "ready", visit}, *decided->label, "decide hook");
+          if (decided->label) return TakeBranch(c, proc, *step, {instance, step->id, "decision", "ready", visit, ""}, *decided->label, "decide hook");
         }
         return Status::Ok();
       }
@@ -413,7 +431,7 @@ class Engine::Transition {
         if (!ran.ok()) return ran.status();
         if (!step->branches.empty()) {
           if (!ran->label) return ScriptError(def.file + ": run hook of " + step->Label() + " must return one of its branch labels");
-          return TakeBranch(c, proc, *step, {instance, step->id, "automatic", "ready", visit}, *ran->label, "run hook");
+          return TakeBranch(c, proc, *step, {instance, step->id, "automatic", "ready", visit, ""}, *ran->label, "run hook");
         }
         SIAGA_TRY(FinishWork(c, *proc, *step, instance, visit, nlohmann::json::object(), nullptr));
         SIAGA_TRY(MarkDone(c, instance, "next"));
@@ -653,6 +671,7 @@ class Engine::Transition {
     auto proc = engine_.registry_.Latest(command_.procedure_id);
     if (!proc) return NotFound("no procedure '" + command_.procedure_id + "' is loaded (see siaga lint for load errors)");
     if (command_.title.size() > 500) return InvalidArgument("title: at most 500 characters");
+    SIAGA_TRY(CheckParticipant(proc->def(), "open its cases"));
     if (!command_.dedupe_key.empty()) {
       auto q = db_.Prepare("SELECT id FROM cases WHERE dedupe_key = ?");
       if (!q.ok()) return q.status();
@@ -669,6 +688,8 @@ class Engine::Transition {
     auto id = OpenCaseOf(proc, command_.title, command_.fields, command_.dedupe_key, std::nullopt, std::nullopt);
     if (!id.ok()) return id.status();
     result_case_id_ = *id;
+    if (!command_.evidence_content.empty())
+      return StoreEvidence(*id, std::nullopt, command_.evidence_name.empty() ? "payload.json" : command_.evidence_name);
     return Status::Ok();
   }
 
@@ -738,6 +759,7 @@ class Engine::Transition {
       const StepDef* step = proc->def().Find(inst.step_id);
       if (step == nullptr) continue;
       if (step->kind == StepKind::kWait && step->on.contains(command_.label)) {
+        SIAGA_TRY(CheckSignaller(*step, inst, proc->def()));
         SIAGA_TRY(MarkDone(c, inst.id, command_.label));
         SIAGA_TRY(Audit(c.id, inst.id, "signal_received", {{"signal", command_.label}, {"step", step->id}, {"note", command_.note}}));
         c.status = "open";
@@ -745,6 +767,7 @@ class Engine::Transition {
         return Enter(c, proc, step->on.at(command_.label));
       }
       if (step->kind == StepKind::kExternal && step->selesai_bila == command_.label) {
+        SIAGA_TRY(CheckSignaller(*step, inst, proc->def()));
         SIAGA_TRY(FinishWork(c, *proc, *step, inst.id, inst.visit, command_.fields, nullptr));
         SIAGA_TRY(MarkDone(c, inst.id, command_.label));
         SIAGA_TRY(Audit(c.id, inst.id, "signal_received", {{"signal", command_.label}, {"step", step->id}, {"note", command_.note}}));
@@ -758,6 +781,9 @@ class Engine::Transition {
     auto c = LoadCase(command_.case_id);
     if (!c.ok()) return c.status();
     result_case_id_ = c->id;
+    auto proc = ProcedureOf(*c);
+    if (!proc.ok()) return proc.status();
+    SIAGA_TRY(CheckParticipant((*proc)->def(), "comment on its cases"));
     if (command_.note.empty() || command_.note.size() > 10000) return InvalidArgument("comment: text of 1 to 10000 characters required");
     return Audit(c->id, std::nullopt, "comment", {{"text", command_.note}});
   }
@@ -766,29 +792,130 @@ class Engine::Transition {
     auto c = LoadCase(command_.case_id);
     if (!c.ok()) return c.status();
     result_case_id_ = c->id;
+    auto proc = ProcedureOf(*c);
+    if (!proc.ok()) return proc.status();
+    SIAGA_TRY(CheckParticipant((*proc)->def(), "attach evidence to its cases"));
     if (command_.evidence_name.empty()) return InvalidArgument("attach: name is required");
-    if (command_.evidence_content.size() > kMaxEvidenceBytes) return InvalidArgument("attach: evidence over 16 MiB is not stored in this version");
     std::optional<std::int64_t> instance;
     if (!command_.step_id.empty()) {
       auto inst = OpenInstance(*c, command_.step_id);
       if (!inst.ok()) return inst.status();
       instance = inst->id;
     }
+    return StoreEvidence(c->id, instance, command_.evidence_name);
+  }
+
+  // The command's evidence bytes, hashed and kept in the store (DESIGN.md §11.8).
+  Status StoreEvidence(std::int64_t case_id, std::optional<std::int64_t> instance, const std::string& name) {
+    static const std::vector<std::string> kTlp = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
+    const std::string tlp = command_.tlp.empty() ? "AMBER" : command_.tlp;
+    if (std::find(kTlp.begin(), kTlp.end(), tlp) == kTlp.end())
+      return InvalidArgument("tlp: must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED");
+    if (name.size() > 200) return InvalidArgument("evidence name: at most 200 characters");
+    if (command_.evidence_content.size() > kMaxEvidenceBytes) return InvalidArgument("evidence: over 16 MiB is not stored in this version");
     const std::string sha = Sha256Hex(command_.evidence_content);
-    auto q = db_.Prepare("INSERT INTO evidence(case_id, step_instance_id, name, media_type, size, sha256, tlp, added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?)");
+    auto q = db_.Prepare("INSERT INTO evidence(case_id, step_instance_id, name, media_type, size, sha256, tlp, added_by, added_at, content) VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (!q.ok()) return q.status();
-    q->Bind(1, c->id).Bind(2, instance).Bind(3, command_.evidence_name).Bind(4, command_.media_type)
+    q->Bind(1, case_id).Bind(2, instance).Bind(3, name).Bind(4, command_.media_type)
         .Bind(5, static_cast<std::int64_t>(command_.evidence_content.size())).Bind(6, sha)
-        .Bind(7, command_.tlp.empty() ? "AMBER" : command_.tlp).Bind(8, command_.actor.name).Bind(9, now_);
+        .Bind(7, tlp).Bind(8, command_.actor.name).Bind(9, now_).BindBlob(10, command_.evidence_content);
     SIAGA_TRY(q->Run());
     detail_["sha256"] = sha;
-    return Audit(c->id, instance, "evidence_attached", {{"name", command_.evidence_name}, {"sha256", sha}, {"size", command_.evidence_content.size()}});
+    return Audit(case_id, instance, "evidence_attached", {{"name", name}, {"sha256", sha}, {"size", command_.evidence_content.size()}, {"tlp", tlp}});
+  }
+
+  // Who may send a signal to a waiting or external step: its pelaksana, an admin, or (for a step
+  // without one) any role of the procedure.
+  Status CheckSignaller(const StepDef& step, const InstanceRow& inst, const ProcedureDef& def) {
+    if (!command_.actor.checked || command_.actor.IsAdmin()) return Status::Ok();
+    if (step.role.empty() && inst.role.empty()) return CheckParticipant(def, "signal its cases");
+    return CheckActor(step, inst, def);
+  }
+
+  Status Assign() {
+    auto open = LoadOpenStep();
+    if (!open.ok()) return open.status();
+    auto& [c, proc, inst, step] = *open;
+    if (command_.label.empty() && command_.assignee.empty())
+      return InvalidArgument("assign: give a user (assignee), a role, or both");
+    if (command_.assignee.size() > 100) return InvalidArgument("assignee: at most 100 characters");
+    if (!command_.label.empty()) {
+      SIAGA_TRY(CheckAdmin("hand a step to another role"));
+      if (!proc->def().roles.contains(command_.label))
+        return InvalidArgument("role: '" + command_.label + "' is not a pelaksana of " + proc->def().id);
+      auto q = db_.Prepare("UPDATE step_instances SET role = ? WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, command_.label).Bind(2, inst.id);
+      SIAGA_TRY(q->Run());
+      SIAGA_TRY(Audit(c.id, inst.id, "step_reassigned", {{"by", command_.actor.name}, {"role", command_.label}, {"step", step->id}}));
+    } else if (!command_.actor.IsAdmin()) {
+      SIAGA_TRY(CheckActor(*step, inst, proc->def()));
+    }
+    if (!command_.assignee.empty()) {
+      auto q = db_.Prepare("UPDATE step_instances SET assignee = ? WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, command_.assignee).Bind(2, inst.id);
+      SIAGA_TRY(q->Run());
+      SIAGA_TRY(Audit(c.id, inst.id, "step_assigned", {{"by", command_.actor.name}, {"assignee", command_.assignee}, {"step", step->id}}));
+    }
+    return Status::Ok();
+  }
+
+  // Each draft opens (or finds, by its dedupe key) a case in a savepoint of its own, so one bad
+  // draft does not lose the others; the payload is held for reprocessing when any draft failed.
+  Status Ingest() {
+    if (!command_.ingest) return InvalidArgument("ingest: no payload");
+    const IngestRequest& in = *command_.ingest;
+    nlohmann::json cases = nlohmann::json::array(), failed = nlohmann::json::array();
+    int accepted = 0, duplicates = 0;
+    for (std::size_t i = 0; i < in.opens.size(); ++i) {
+      Savepoint sp(db_, "draft");
+      SIAGA_TRY(sp.status());
+      Transition draft(engine_, in.opens[i]);
+      CommandResult r = draft.Run();
+      if (!r.status.ok()) {
+        failed.push_back({{"draft", i}, {"error", r.status.message()}});
+        continue;
+      }
+      SIAGA_TRY(sp.Release());
+      (r.detail.contains("duplicate") ? duplicates : accepted) += 1;
+      cases.push_back(r.case_id);
+    }
+    std::string error = in.error;
+    for (const auto& f : failed)
+      error += (error.empty() ? "" : "; ") + ("draft " + std::to_string(f["draft"].get<std::size_t>()) + ": " + f["error"].get<std::string>());
+    const char* state = error.empty() ? "processed" : "held";
+    nlohmann::json result = {{"accepted", accepted}, {"duplicates", duplicates}, {"ignored", in.ignored}, {"cases", cases}};
+    if (!failed.empty()) result["failed"] = failed;
+    if (in.inbox_id != 0) {
+      auto q = db_.Prepare("UPDATE inbox SET state = ?, error = ?, attempts = attempts + 1, result = ? WHERE id = ? AND state = 'held'");
+      if (!q.ok()) return q.status();
+      q->Bind(1, state).Bind(3, result.dump()).Bind(4, in.inbox_id);
+      if (error.empty()) q->BindNull(2); else q->Bind(2, error);
+      SIAGA_TRY(q->Run());
+      if (db_.Changes() != 1) return Conflict("inbox payload " + std::to_string(in.inbox_id) + " is not held");
+      detail_["inbox_id"] = in.inbox_id;
+      SIAGA_TRY(Audit(0, std::nullopt, "inbox_reprocessed", {{"inbox_id", in.inbox_id}, {"state", state}, {"result", result}}));
+    } else {
+      auto q = db_.Prepare("INSERT INTO inbox(adapter, sender, content_type, body, sha256, received_at, state, error, result) VALUES (?,?,?,?,?,?,?,?,?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, in.adapter).Bind(2, in.sender).Bind(3, in.content_type).BindBlob(4, in.body).Bind(5, Sha256Hex(in.body))
+          .Bind(6, now_).Bind(7, state).Bind(9, result.dump());
+      if (error.empty()) q->BindNull(8); else q->Bind(8, error);
+      SIAGA_TRY(q->Run());
+      detail_["inbox_id"] = db_.LastInsertId();
+    }
+    for (auto& [k, v] : result.items()) detail_[k] = v;
+    detail_["state"] = state;
+    if (!error.empty()) detail_["error"] = error;
+    return Status::Ok();
   }
 
   Status Cancel() {
     auto loaded = CaseForCommand();
     if (!loaded.ok()) return loaded.status();
     auto& [c, proc] = *loaded;
+    SIAGA_TRY(CheckAdmin("cancel a case"));
     if (command_.note.empty()) return InvalidArgument("cancel: a reason is required");
     for (const InstanceRow& i : OpenInstances(c.id)) {
       auto q = db_.Prepare("UPDATE step_instances SET state = 'cancelled', completed_at = ?, completed_by = ? WHERE id = ?");
@@ -1048,6 +1175,10 @@ std::vector<CommandResult> Engine::ApplyBatch(const std::vector<Command>& comman
     for (auto& r : results) r.status = st;
   }
   return results;
+}
+
+bool Actor::Holds(const std::string& role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
 CommandResult Engine::Apply(const Command& command) { return ApplyBatch({command}).front(); }

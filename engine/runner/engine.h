@@ -18,15 +18,46 @@
 
 namespace siaga {
 
+// Who issues a command. An unchecked actor is a trusted caller (an operator at the CLI on the
+// server, the engine itself, a webhook already authenticated by the HTTP layer); a checked one is
+// held to its roles: a step is acted on only by its pelaksana (or an assisting role), comments and
+// evidence come from the procedure's roles, cancelling and re-assigning roles need "admin".
 struct Actor {
   std::string name = "system";
-  std::string role;  // empty: not checked (an administrator at the CLI, the engine itself)
+  std::vector<std::string> roles;
+  bool checked = false;
+
+  bool Holds(const std::string& role) const;
+  // A checked actor holding `roles`.
+  static Actor Checked(std::string name, std::vector<std::string> roles) {
+    Actor a;
+    a.name = std::move(name);
+    a.roles = std::move(roles);
+    a.checked = true;
+    return a;
+  }
+  bool IsAdmin() const { return Holds(kAdminRole); }
+  static constexpr const char* kAdminRole = "admin";
+};
+
+struct Command;
+
+// A webhook payload and the case drafts its adapter made of it: stored in the inbox in the same
+// transaction as the cases. A payload whose adapter failed is stored as "held", for reprocessing.
+struct IngestRequest {
+  std::string adapter, sender, content_type, body;
+  std::string error;             // the adapter's failure; empty when it ran
+  std::int64_t inbox_id = 0;     // non-zero: a held payload being reprocessed
+  std::vector<Command> opens;    // kOpenCase commands, one per draft
+  int ignored = 0;               // drafts the routes set aside
 };
 
 struct Command {
   enum class Type {
     kOpenCase, kComplete, kDecide, kSignal, kComment, kAttach, kCancel, kFireDueTimers,
     kRecomputeDeadlines,  // after a calendar edit: open working-time deadlines, re-read
+    kAssign,              // an open step to a user (assignee) and/or to another role (label)
+    kIngest,              // a webhook payload: inbox row plus the cases of its drafts
   };
   Type type = Type::kComment;
   Actor actor;
@@ -38,7 +69,9 @@ struct Command {
   std::string step_id;                               // complete, decide, attach (optional)
   std::string label;                                 // decide: branch; signal: signal name
   std::string note;                                  // comment, cancel reason, decide/complete note
-  std::string evidence_name, evidence_content, media_type, tlp;  // attach
+  std::string evidence_name, evidence_content, media_type, tlp;  // attach; open: optional evidence
+  std::string assignee;                              // assign
+  std::shared_ptr<const IngestRequest> ingest;       // ingest
 };
 
 const char* CommandName(Command::Type type);

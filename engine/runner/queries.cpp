@@ -113,7 +113,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
 
   auto steps = db.Prepare(
       "SELECT s.id, s.step_id, s.kind, s.visit, s.role, s.state, s.ready_at, s.warn_at, s.due_at, s.basis, s.completed_at, "
-      "s.completed_by, s.outcome FROM step_instances s WHERE s.case_id = ? ORDER BY s.id");
+      "s.completed_by, s.outcome, s.assignee FROM step_instances s WHERE s.case_id = ? ORDER BY s.id");
   if (!steps.ok()) return steps.status();
   steps->Bind(1, case_id);
   out["steps"] = nlohmann::json::array();
@@ -128,6 +128,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
                             {"due_at", Instant(*steps, 8, cal)}, {"basis", steps->IsNull(9) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(9))},
                             {"completed_at", Instant(*steps, 10, cal)},
                             {"completed_by", steps->IsNull(11) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(11))},
+                            {"assignee", steps->IsNull(13) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(13))},
                             {"outcome", steps->IsNull(12) ? nlohmann::json(nullptr) : nlohmann::json(steps->Text(12))},
                             {"sla", sla}});
   }
@@ -159,7 +160,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
                              {"fired_at", Instant(*timers, 6, cal)}});
   }
 
-  auto evidence = db.Prepare("SELECT name, media_type, size, sha256, tlp, added_by, added_at FROM evidence WHERE case_id = ? ORDER BY id");
+  auto evidence = db.Prepare("SELECT name, media_type, size, sha256, tlp, added_by, added_at, id FROM evidence WHERE case_id = ? ORDER BY id");
   if (!evidence.ok()) return evidence.status();
   evidence->Bind(1, case_id);
   out["evidence"] = nlohmann::json::array();
@@ -167,7 +168,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
     auto r = evidence->Step();
     if (!r.ok()) return r.status();
     if (!*r) break;
-    out["evidence"].push_back({{"name", evidence->Text(0)}, {"media_type", evidence->Text(1)}, {"size", evidence->Int(2)},
+    out["evidence"].push_back({{"id", evidence->Int(7)}, {"name", evidence->Text(0)}, {"media_type", evidence->Text(1)}, {"size", evidence->Int(2)},
                                {"sha256", evidence->Text(3)}, {"tlp", evidence->Text(4)}, {"added_by", evidence->Text(5)},
                                {"added_at", Instant(*evidence, 6, cal)}});
   }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -32,12 +33,18 @@ class TimerLoop {
   Status Run(const std::atomic<bool>& stop, std::chrono::milliseconds poll,
              const std::function<void(const TimerFiring&)>& on_fire);
 
+  // Adds timers armed since the last look (by this process's commands or another's).
+  Status PollNew();
+  // The earliest armed timer's due instant, if any.
+  std::optional<UnixSeconds> NextDue() const {
+    return heap_.empty() ? std::nullopt : std::optional<UnixSeconds>(heap_.top().first);
+  }
+
   std::size_t pending() const { return heap_.size(); }
   std::size_t memory_bytes() const { return heap_.size() * sizeof(Entry); }
 
  private:
   using Entry = std::pair<UnixSeconds, std::int64_t>;  // due_at, timer id
-  Status PollNew();
 
   Engine& engine_;
   const Clock& clock_;

@@ -25,6 +25,7 @@ class Statement {
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, std::optional<std::int64_t> value);
+  Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
 
   // Steps once: true when a row is ready, false when done.
@@ -34,6 +35,7 @@ class Statement {
 
   std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string Text(int column) const;
+  std::string Blob(int column) const;
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   std::optional<std::int64_t> OptionalInt(int column) const;
 

@@ -132,11 +132,51 @@ CREATE TABLE settings (
 -- The service-standard clock stops while an external party works (jeda_sla_kasus).
 ALTER TABLE cases ADD COLUMN sla_paused_at INTEGER;
 )sql",
+    // 3: the HTTP side: API tokens, webhook secrets, the webhook inbox; evidence bytes; assignees.
+    R"sql(
+-- A token is shown once at creation; only its SHA-256 is kept.
+CREATE TABLE api_tokens (
+  id          INTEGER PRIMARY KEY,
+  user_name   TEXT    NOT NULL,
+  roles       TEXT    NOT NULL,                 -- JSON array of role ids, e.g. ["helpdesk"], ["admin"]
+  token_hash  TEXT    NOT NULL UNIQUE,
+  note        TEXT    NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  created_by  TEXT    NOT NULL,
+  revoked_at  INTEGER
+);
+-- HMAC secrets of webhook adapters (the signer needs the secret itself, so it cannot be hashed).
+CREATE TABLE webhook_secrets (
+  adapter     TEXT    PRIMARY KEY,
+  secret      TEXT    NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+-- Every acknowledged webhook payload, kept so that a failed adapter run can be repeated.
+CREATE TABLE inbox (
+  id           INTEGER PRIMARY KEY,
+  adapter      TEXT    NOT NULL,
+  sender       TEXT    NOT NULL,
+  content_type TEXT    NOT NULL,
+  body         BLOB    NOT NULL,
+  sha256       TEXT    NOT NULL,
+  received_at  INTEGER NOT NULL,
+  state        TEXT    NOT NULL CHECK (state IN ('processed','held')),
+  error        TEXT,
+  attempts     INTEGER NOT NULL DEFAULT 1,
+  result       TEXT    NOT NULL DEFAULT '{}'    -- {accepted, duplicates, ignored, cases}
+);
+CREATE INDEX inbox_held ON inbox(state) WHERE state = 'held';
+ALTER TABLE evidence ADD COLUMN content BLOB;
+ALTER TABLE step_instances ADD COLUMN assignee TEXT;
+CREATE INDEX cases_by_procedure ON cases(procedure_id, id);
+)sql",
 };
 
 }  // namespace
 
 Status MigrateSchema(Database& db) {
+  if (kMigrations.size() != static_cast<std::size_t>(kSchemaVersion))
+    return Internal("kSchemaVersion is " + std::to_string(kSchemaVersion) + " but there are " + std::to_string(kMigrations.size()) + " migrations");
   auto stmt = db.Prepare("PRAGMA user_version");
   if (!stmt.ok()) return stmt.status();
   auto row = stmt->Step();

@@ -13,6 +13,12 @@ TEST_CASE("ParseInstant reads UTC, offsets, local times and dates", "[clock]") {
     CHECK(*ParseInstant("2026-01-05T08:00", 8 * 60) == *ParseInstant("2026-01-05T00:00Z"));
     CHECK(*ParseInstant("2026-01-05", 0) == *ParseInstant("2026-01-05T00:00:00Z"));
   }
+  SECTION("fractions of a second, as scanners write them, are dropped") {
+    CHECK(*ParseInstant("2026-11-30T10:15:02.417+07:00") == *ParseInstant("2026-11-30T03:15:02Z"));
+    CHECK(*ParseInstant("2026-11-30T03:15:02.123456Z") == *ParseInstant("2026-11-30T03:15:02Z"));
+    CHECK_FALSE(ParseInstant("2026-11-30T03:15:02.Z").ok());
+    CHECK(*ParseInstant("2026-11-30T10:15:02.417+0700") == *ParseInstant("2026-11-30T03:15:02Z"));
+  }
   SECTION("bad input names what is wrong") {
     CHECK_FALSE(ParseInstant("yesterday").ok());
     CHECK_FALSE(ParseInstant("2026-13-01").ok());

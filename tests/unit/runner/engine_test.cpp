@@ -146,11 +146,11 @@ TEST_CASE("a role may act only on steps its pelaksana owns", "[runner]") {
   c.type = Command::Type::kComplete;
   c.case_id = id;
   c.step_id = "terima";
-  c.actor = {"budi", "kabid"};
+  c.actor = Actor::Checked("budi", {"kabid"});
   auto r = f.engine.Apply(c);
   CHECK(r.status.code() == StatusCode::kPermissionDenied);
   CHECK_THAT(r.status.message(), Catch::Contains("its pelaksana is 'staf'"));
-  c.actor = {"sari", "staf"};
+  c.actor = Actor::Checked("sari", {"staf"});
   CHECK(f.engine.Apply(c).status.ok());
 }
 
@@ -342,12 +342,12 @@ return sop { id = "uji/jadwal", pelaksana = { s = {}, kabid = {} }, fungsi = fun
   c.type = Command::Type::kComplete;
   c.case_id = id;
   c.step_id = "a";
-  c.actor = {"sari", "s"};
+  c.actor = Actor::Checked("sari", {"s"});
   CHECK(f.engine.Apply(c).status.code() == StatusCode::kPermissionDenied);
   f.clock.Set(*ParseInstant("2026-01-06T08:00", 7 * 60));
   f.Do(Command::Type::kFireDueTimers);
   CHECK(f.Page(id)["case"]["fields"]["ditandai"] == true);
-  c.actor = {"budi", "kabid"};
+  c.actor = Actor::Checked("budi", {"kabid"});
   CHECK(f.engine.Apply(c).status.ok());
 }
 

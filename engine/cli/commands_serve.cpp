@@ -1,0 +1,165 @@
+// siaga serve: the server. The engine loop (single writer, timers), the adapter worker
+// processes, and CivetWeb with the REST API and the webhook endpoint. SIGTERM or SIGINT stops it
+// gracefully: new requests get 503, requests in handlers finish, queued commands commit.
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "cli/cli.h"
+#include "http/api.h"
+#include "http/http_server.h"
+#include "runner/timer_loop.h"
+
+namespace siaga::cli {
+
+namespace {
+
+struct ServeOptions {
+  HttpServerOptions http;
+  EngineLoopOptions loop;
+  AdapterPoolOptions adapters;
+  ApiOptions api;
+  double rate = 50, burst = 200;
+  std::string port_file;
+};
+
+std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, const std::vector<Diagnostic>& diagnostics,
+                                            const std::string& webhooks_dir, Status& routes_status) {
+  auto catalog = std::make_shared<ServerCatalog>();
+  for (const auto& proc : registry.LatestAll()) {
+    const ProcedureDef& def = proc->def();
+    nlohmann::json roles = nlohmann::json::object();
+    for (const auto& [id, role] : def.roles) roles[id] = {{"label", role.label}, {"inferred", role.inferred}};
+    nlohmann::json steps = nlohmann::json::array();
+    for (const StepDef& s : def.steps)
+      steps.push_back({{"id", s.id}, {"no", s.no}, {"kind", StepKindName(s.kind)}, {"kegiatan", s.kegiatan}, {"role", s.role},
+                       {"waktu", s.waktu ? nlohmann::json(s.waktu->raw) : nlohmann::json(nullptr)}});
+    nlohmann::json summary = {{"id", def.id}, {"title", def.Title()}, {"revision", def.revision}, {"hash", def.hash},
+                              {"file", def.file}, {"instansi", def.instansi}, {"zona_waktu", def.zona_waktu},
+                              {"sla_kasus", def.sla_kasus ? nlohmann::json(def.sla_kasus->raw) : nlohmann::json(nullptr)}};
+    catalog->procedures.push_back(summary);
+    summary["roles"] = roles;
+    summary["steps"] = steps;
+    summary["identitas"] = def.identitas;
+    catalog->procedure_details[def.id] = summary;
+  }
+  for (const Diagnostic& d : diagnostics)
+    if (d.severity == Diagnostic::Severity::kError) catalog->procedure_errors.push_back(d.ToString());
+  AdapterSet adapters = LoadAdapters(webhooks_dir);
+  for (const auto& [name, script] : adapters.adapters) catalog->adapters[name] = script->info();
+  catalog->adapter_errors = adapters.errors;
+  auto routes = Routes::LoadFile(webhooks_dir + "/routes.lua");
+  routes_status = routes.status();
+  if (routes.ok()) catalog->routes = *routes;
+  return catalog;
+}
+
+int Serve(const GlobalOptions& global, ServeOptions options) {
+  // Signals go to the main thread only (sigwait below): block them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  GlobalOptions session_options = global;
+  session_options.now.clear();
+  auto session = OpenSession(session_options);
+  if (!session.ok()) return Fail(session.status());
+  Session& s = **session;
+  std::unique_ptr<Clock> clock = std::make_unique<SystemClock>();
+  if (!global.now.empty()) {
+    auto t = ParseInstant(global.now, 7 * 60);
+    if (!t.ok()) return Fail(InvalidArgument("--now: " + t.status().message()));
+    clock = std::make_unique<ShiftedClock>(*t);
+  }
+  Engine engine(*s.db, s.registry, *clock);
+  auto changed = engine.CalendarChanged();
+  if (!changed.ok()) return Fail(changed.status());
+  if (*changed) {
+    Command recompute;
+    recompute.type = Command::Type::kRecomputeDeadlines;
+    recompute.actor.name = "calendar";
+    auto r = engine.Apply(recompute);
+    if (!r.status.ok()) return Fail(r.status);
+  }
+  TimerLoop timers(engine, *clock);
+  auto loaded = timers.Load();
+  if (!loaded.ok()) return Fail(loaded.status());
+
+  Status routes_status;
+  auto catalog = BuildCatalog(s.registry, s.diagnostics, global.webhooks_dir, routes_status);
+  if (!routes_status.ok()) return Fail(routes_status);
+  for (const auto& e : catalog->adapter_errors) spdlog::warn("webhook adapter not served: {}", e);
+
+  std::error_code ec;
+  options.adapters.executable = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) return Fail(Internal("cannot find this program's path: " + ec.message()));
+  options.adapters.webhooks_dir = std::filesystem::absolute(global.webhooks_dir).string();
+  AdapterPool adapters(options.adapters);
+  ReadPool reads(global.db_path);
+  Metrics metrics;
+  RateLimiter limiter(options.rate, options.burst);
+  EngineLoop loop(engine, timers, *clock, options.loop);
+  loop.Start();
+  Api api(ApiContext{loop, reads, adapters, *clock, metrics, limiter, catalog, options.api});
+  HttpServer server(options.http);
+  Status started = server.Start([&api](const HttpRequest& r) { return api.Handle(r); });
+  if (!started.ok()) {
+    loop.Stop();
+    return Fail(started);
+  }
+  std::cout << "siaga serve: listening on http://" << options.http.listen.substr(0, options.http.listen.rfind(':')) << ":"
+            << server.port() << " (" << catalog->procedures.size() << " procedures, " << catalog->adapters.size()
+            << " webhook adapters, " << *loaded << " armed timers)" << std::endl;
+  if (!options.port_file.empty()) {
+    const std::string tmp = options.port_file + ".tmp";
+    std::ofstream(tmp) << server.port() << "\n";
+    std::filesystem::rename(tmp, options.port_file, ec);
+  }
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::cout << "siaga serve: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") << ": stopping (" << server.in_flight()
+            << " request(s) in flight)" << std::endl;
+  server.BeginDrain();
+  server.Stop(options.http.request_timeout_ms);
+  loop.Stop();
+  const EngineLoopStats st = loop.stats();
+  std::cout << "siaga serve: stopped after " << st.commands << " command(s) in " << st.batches << " transaction(s)" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "run the server: REST API, webhooks, timers (stops gracefully on SIGTERM)");
+  cmd->add_option("--listen", o->http.listen, "address:port to listen on (port 0: any free port); put TLS in front (docs/deployment.md)")->capture_default_str();
+  cmd->add_option("--threads", o->http.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(2, 1024));
+  cmd->add_option("--max-body", o->http.max_body_bytes, "largest request body in bytes (413 above)")->capture_default_str()->check(CLI::Range(1024, 256 << 20));
+  cmd->add_option("--request-timeout-ms", o->http.request_timeout_ms, "time to receive a request")->capture_default_str()->check(CLI::Range(100, 600000));
+  cmd->add_flag("!--no-keep-alive", o->http.keep_alive, "close every connection after its response");
+  cmd->add_option("--access-log", o->http.access_log, "file for CivetWeb's access log");
+  cmd->add_option("--queue", o->loop.queue_capacity, "commands waiting for the engine before 503")->capture_default_str()->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--batch", o->loop.max_batch, "commands per transaction (group commit)")->capture_default_str()->check(CLI::Range(1, 100'000));
+  cmd->add_option("--adapter-workers", o->adapters.workers, "webhook adapter worker processes")->capture_default_str()->check(CLI::Range(1, 64));
+  auto timeout = std::make_shared<int>(4000);
+  cmd->add_option("--adapter-timeout-ms", *timeout, "an adapter run longer than this is killed")->capture_default_str()->check(CLI::Range(100, 600000));
+  cmd->add_option("--rate", o->rate, "webhook requests per second per sender and adapter (0: no limit)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--burst", o->burst, "webhook requests a sender may send at once")->capture_default_str()->check(CLI::Range(1.0, 1e9));
+  cmd->add_flag("--trust-proxy", o->api.trust_forwarded_for, "take the sender's address from X-Forwarded-For (only behind a proxy that sets it)");
+  cmd->add_option("--replay-window", o->api.replay_window_seconds, "seconds a signed webhook's timestamp may differ from now")->capture_default_str()->check(CLI::Range(10, 86400));
+  cmd->add_option("--port-file", o->port_file, "write the port listened on to this file once ready");
+  cmd->callback([&global, &exit_code, o, timeout] {
+    o->adapters.run_timeout = std::chrono::milliseconds(*timeout);
+    exit_code = Serve(global, *o);
+  });
+}
+
+}  // namespace siaga::cli

@@ -1,0 +1,223 @@
+#include "http/api.h"
+
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "runner/queries.h"
+
+namespace siaga {
+
+namespace {
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+HttpResponse MethodNotAllowed(const char* allow) {
+  HttpResponse r = ErrorResponse(405, "method_not_allowed", std::string("use ") + allow);
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+// A token for feeds only ("webhook:zap") opens no API resource.
+bool IsFeedOnly(const Principal& p) {
+  for (const auto& r : p.roles)
+    if (r.rfind("webhook:", 0) != 0) return false;
+  return true;
+}
+
+}  // namespace
+
+Api::Api(ApiContext context) : ctx_(std::move(context)) {
+  ctx_.metrics.Describe("siaga_http_requests_total", "HTTP requests answered, by status code.");
+  ctx_.metrics.Describe("siaga_webhook_payloads_total", "Webhook payloads, by adapter and outcome.");
+  ctx_.metrics.Describe("siaga_webhook_cases_total", "Cases opened by webhooks, by adapter.");
+}
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  HttpResponse r = Route(request);
+  ctx_.metrics.Add("siaga_http_requests_total", "code=\"" + std::to_string(r.status) + "\"");
+  return r;
+}
+
+std::string Api::Sender(const HttpRequest& request) const {
+  if (ctx_.options.trust_forwarded_for) {
+    const std::string& xff = request.Header("x-forwarded-for");
+    if (!xff.empty()) {
+      const auto comma = xff.find(',');
+      std::string first = xff.substr(0, comma);
+      first.erase(0, first.find_first_not_of(' '));
+      first.erase(first.find_last_not_of(' ') + 1);
+      if (!first.empty()) return first;
+    }
+  }
+  return request.remote_addr;
+}
+
+Result<Principal> Api::Authenticated(const HttpRequest& request) {
+  const std::string& header = request.Header("authorization");
+  if (header.rfind("Bearer ", 0) != 0) return PermissionDenied("missing Authorization: Bearer <token>").WithField("Authorization");
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return lease.status();
+  auto p = Authenticate((*lease)->db(), header.substr(7));
+  if (!p.ok() && p.status().code() == StatusCode::kPermissionDenied)
+    return Status(p.status().code(), p.status().message()).WithField("Authorization");
+  return p;
+}
+
+HttpResponse Api::Route(const HttpRequest& req) {
+  const std::vector<std::string> seg = Segments(req.path);
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const bool post = req.method == "POST";
+  if (seg.size() == 1 && seg[0] == "healthz") return get ? Health() : MethodNotAllowed("GET");
+  if (seg.size() == 1 && seg[0] == "metrics") return get ? MetricsText() : MethodNotAllowed("GET");
+  if (seg.size() == 2 && seg[0] == "hooks") return post ? Webhook(seg[1], req) : MethodNotAllowed("POST");
+  if (seg.empty() || seg[0] != "api") return ErrorResponse(404, "not_found", "no resource at " + req.path);
+
+  auto who = Authenticated(req);
+  if (!who.ok()) {
+    if (who.status().code() != StatusCode::kPermissionDenied) return StatusResponse(who.status());
+    HttpResponse r = ErrorResponse(401, "unauthorized", who.status().message(), "Authorization");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (IsFeedOnly(*who)) return ErrorResponse(403, "forbidden", "a webhook token opens only POST /hooks/{adapter}");
+  const Principal& p = *who;
+
+  if (seg.size() == 2 && seg[1] == "me") {
+    if (!get) return MethodNotAllowed("GET");
+    return JsonResponse(200, {{"user", p.user}, {"roles", p.roles}, {"token_id", p.token_id}});
+  }
+  if (seg.size() >= 2 && seg[1] == "cases") {
+    if (seg.size() == 2) return get ? ListCases(req) : post ? CreateCase(req, p) : MethodNotAllowed("GET, POST");
+    if (seg.size() == 3) return get ? ShowCase(seg[2]) : MethodNotAllowed("GET");
+    if (seg.size() == 4 && seg[3] == "actions") return post ? CaseAction(seg[2], req, p) : MethodNotAllowed("POST");
+    if (seg.size() == 5 && seg[3] == "evidence") return get ? Evidence(seg[2], seg[4]) : MethodNotAllowed("GET");
+  }
+  if (seg.size() >= 2 && seg[1] == "sops") {
+    if (!get) return MethodNotAllowed("GET");
+    std::string id;
+    for (std::size_t i = 2; i < seg.size(); ++i) id += (id.empty() ? "" : "/") + seg[i];
+    return Sops(id);
+  }
+  if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");
+  if (seg.size() >= 2 && seg[1] == "inbox") {
+    if (!p.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "the inbox is for the 'admin' role");
+    if (seg.size() == 2) return get ? Inbox(req) : MethodNotAllowed("GET");
+    if (seg.size() == 4 && seg[3] == "reprocess") return post ? Reprocess(seg[2], p) : MethodNotAllowed("POST");
+  }
+  return ErrorResponse(404, "not_found", "no resource at " + req.path);
+}
+
+HttpResponse Api::Health() {
+  nlohmann::json out = {{"status", "ok"}};
+  auto lease = ctx_.reads.Borrow();
+  Status db = lease.ok() ? (*lease)->db().Exec("SELECT 1 FROM cases LIMIT 1") : lease.status();
+  const EngineLoopStats s = ctx_.loop.stats();
+  out["store"] = db.ok() ? "ok" : db.message();
+  out["engine"] = ctx_.loop.running() ? "running" : "stopped";
+  out["queued_commands"] = s.queued;
+  out["timers_pending"] = s.timers_pending;
+  out["procedures"] = ctx_.catalog->procedures.size();
+  out["procedure_errors"] = ctx_.catalog->procedure_errors.size();
+  out["adapters"] = ctx_.catalog->adapters.size();
+  if (!db.ok() || !ctx_.loop.running()) {
+    out["status"] = "unavailable";
+    return JsonResponse(503, out);
+  }
+  return JsonResponse(200, out);
+}
+
+HttpResponse Api::MetricsText() {
+  const EngineLoopStats s = ctx_.loop.stats();
+  std::ostringstream g;
+  g << "# HELP siaga_engine_batches_total Transactions the engine loop committed.\n# TYPE siaga_engine_batches_total counter\n"
+    << "siaga_engine_batches_total " << s.batches << "\n"
+    << "# HELP siaga_engine_commands_total Commands the engine loop applied.\n# TYPE siaga_engine_commands_total counter\n"
+    << "siaga_engine_commands_total " << s.commands << "\n"
+    << "# HELP siaga_engine_queued_commands Commands waiting for the engine loop.\n# TYPE siaga_engine_queued_commands gauge\n"
+    << "siaga_engine_queued_commands " << s.queued << "\n"
+    << "# HELP siaga_engine_last_batch_seconds Duration of the last committed batch.\n# TYPE siaga_engine_last_batch_seconds gauge\n"
+    << "siaga_engine_last_batch_seconds " << s.last_batch_ms / 1000.0 << "\n"
+    << "# HELP siaga_timers_pending Armed timers in the due-heap.\n# TYPE siaga_timers_pending gauge\n"
+    << "siaga_timers_pending " << s.timers_pending << "\n"
+    << "# HELP siaga_timers_fired_total Timers fired.\n# TYPE siaga_timers_fired_total counter\n"
+    << "siaga_timers_fired_total " << s.timers_fired << "\n"
+    << "# HELP siaga_timer_worst_lag_seconds Worst lateness of a fired timer since start.\n# TYPE siaga_timer_worst_lag_seconds gauge\n"
+    << "siaga_timer_worst_lag_seconds " << static_cast<double>(s.worst_timer_lag_ms) / 1000.0 << "\n"
+    << "# HELP siaga_adapter_worker_restarts_total Adapter worker processes killed or lost and restarted.\n# TYPE siaga_adapter_worker_restarts_total counter\n"
+    << "siaga_adapter_worker_restarts_total " << ctx_.adapters.restarts() << "\n"
+    << "# HELP siaga_adapter_timeouts_total Adapter runs stopped by the watchdog.\n# TYPE siaga_adapter_timeouts_total counter\n"
+    << "siaga_adapter_timeouts_total " << ctx_.adapters.timeouts() << "\n";
+  auto lease = ctx_.reads.Borrow();
+  if (lease.ok()) {
+    auto q = (*lease)->db().Prepare("SELECT COUNT(*) FROM inbox WHERE state = 'held'");
+    if (q.ok() && q->Step().ok()) {
+      g << "# HELP siaga_inbox_held Webhook payloads held for reprocessing.\n# TYPE siaga_inbox_held gauge\n"
+        << "siaga_inbox_held " << q->Int(0) << "\n";
+      q->Run();
+    }
+  }
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = ctx_.metrics.Render(g.str());
+  return r;
+}
+
+HttpResponse Api::Sops(const std::string& id) {
+  const ServerCatalog& c = *ctx_.catalog;
+  if (id.empty()) return JsonResponse(200, {{"procedures", c.procedures}, {"load_errors", c.procedure_errors}});
+  auto it = c.procedure_details.find(id);
+  if (it == c.procedure_details.end()) return ErrorResponse(404, "not_found", "no procedure '" + id + "' is loaded", "id");
+  nlohmann::json out = it->second;
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return StatusResponse(lease.status());
+  auto q = (*lease)->db().Prepare(
+      "SELECT v.hash, v.revision, v.file, v.published_at, (SELECT COUNT(*) FROM cases c WHERE c.version_id = v.id) "
+      "FROM procedure_versions v WHERE v.procedure_id = ? ORDER BY v.id");
+  if (!q.ok()) return StatusResponse(q.status());
+  q->Bind(1, id);
+  out["versions"] = nlohmann::json::array();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return StatusResponse(row.status());
+    if (!*row) break;
+    out["versions"].push_back({{"hash", q->Text(0)}, {"revision", q->Int(1)}, {"file", q->Text(2)},
+                               {"published_at", FormatUtc(q->Int(3))}, {"cases", q->Int(4)}});
+  }
+  return JsonResponse(200, out);
+}
+
+HttpResponse Api::Adapters() {
+  const ServerCatalog& c = *ctx_.catalog;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [name, info] : c.adapters)
+    list.push_back({{"name", name}, {"title", info.title}, {"format", PayloadFormatName(info.format)},
+                    {"auth", HookAuthName(info.auth)}, {"hash", info.hash}, {"url", "/hooks/" + name}});
+  nlohmann::json routes = nlohmann::json::array();
+  for (const RouteRule& r : c.routes.rules())
+    routes.push_back({{"adapter", r.adapters}, {"severity", r.severities}, {"source", r.sources},
+                      {"procedure", r.procedure}, {"ignore", r.ignore}});
+  return JsonResponse(200, {{"adapters", list}, {"load_errors", c.adapter_errors}, {"routes", routes}});
+}
+
+Result<std::vector<CommandResult>> Api::Execute(std::vector<Command> commands) {
+  return ctx_.loop.Execute(std::move(commands));
+}
+
+Result<std::int64_t> Api::CaseId(const std::string& ref) {
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return lease.status();
+  return ResolveCaseRef((*lease)->db(), ref);
+}
+
+}  // namespace siaga

@@ -1,0 +1,83 @@
+// The HTTP API (docs/api/openapi.yaml): the REST resources, the webhook endpoint, health and
+// metrics. Handlers run on CivetWeb threads and never run Lua: reads go to read-only
+// connections, state changes to the engine loop (answered after their commit), adapters to the
+// adapter worker processes.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/tokens.h"
+#include "common/clock.h"
+#include "http/http_types.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+#include "server/engine_loop.h"
+#include "server/read_pool.h"
+#include "webhooks/adapter.h"
+#include "webhooks/adapter_pool.h"
+#include "webhooks/routes.h"
+
+namespace siaga {
+
+// What the server has loaded, fixed for its lifetime (a reload publishes a new one).
+struct ServerCatalog {
+  nlohmann::json procedures = nlohmann::json::array();      // summaries, for GET /api/sops
+  std::map<std::string, nlohmann::json> procedure_details;   // by id
+  std::vector<std::string> procedure_errors;
+  std::map<std::string, AdapterInfo> adapters;
+  std::vector<std::string> adapter_errors;
+  Routes routes;
+};
+
+struct ApiOptions {
+  bool trust_forwarded_for = false;  // behind a reverse proxy: the sender is X-Forwarded-For's first address
+  int replay_window_seconds = 300;
+};
+
+struct ApiContext {
+  EngineLoop& loop;
+  ReadPool& reads;
+  AdapterPool& adapters;
+  const Clock& clock;
+  Metrics& metrics;
+  RateLimiter& hook_limiter;
+  std::shared_ptr<const ServerCatalog> catalog;
+  ApiOptions options;
+};
+
+class Api {
+ public:
+  explicit Api(ApiContext context);
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  HttpResponse Route(const HttpRequest& request);
+  Result<Principal> Authenticated(const HttpRequest& request);
+  std::string Sender(const HttpRequest& request) const;
+
+  HttpResponse Health();
+  HttpResponse MetricsText();
+  HttpResponse ListCases(const HttpRequest& request);
+  HttpResponse CreateCase(const HttpRequest& request, const Principal& who);
+  HttpResponse ShowCase(const std::string& ref);
+  HttpResponse CaseAction(const std::string& ref, const HttpRequest& request, const Principal& who);
+  HttpResponse Evidence(const std::string& ref, const std::string& evidence_id);
+  HttpResponse Sops(const std::string& id);
+  HttpResponse Adapters();
+  HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
+  HttpResponse Inbox(const HttpRequest& request);
+  HttpResponse Reprocess(const std::string& id, const Principal& who);
+
+  // Applies commands through the engine loop; the response for the first failure, or nullopt.
+  Result<std::vector<CommandResult>> Execute(std::vector<Command> commands);
+  Result<std::int64_t> CaseId(const std::string& ref);
+
+  ApiContext ctx_;
+};
+
+}  // namespace siaga

@@ -1,0 +1,257 @@
+// /api/cases: list, open, show, act, evidence.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "http/api.h"
+#include "runner/queries.h"
+
+namespace siaga {
+
+namespace {
+
+Result<nlohmann::json> JsonBody(const HttpRequest& req) {
+  if (req.body.empty()) return InvalidField("body", "a JSON object is required");
+  int depth_seen = 0;
+  auto guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    depth_seen = std::max(depth_seen, depth);
+    return depth <= 16;
+  };
+  nlohmann::json body = nlohmann::json::parse(req.body, guard, false);
+  if (depth_seen > 16) return InvalidField("body", "nested deeper than 16 levels");
+  if (body.is_discarded()) return InvalidField("body", "malformed JSON");
+  if (!body.is_object()) return InvalidField("body", "must be a JSON object");
+  return body;
+}
+
+Status OnlyKeys(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
+  for (const auto& [key, unused] : body.items())
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+      std::string list;
+      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      return InvalidField(key, "unknown key (allowed: " + list + ")");
+    }
+  return Status::Ok();
+}
+
+Result<std::string> StringOf(const nlohmann::json& body, const char* key, bool required, std::size_t max = 10'000) {
+  if (!body.contains(key) || body[key].is_null()) {
+    if (required) return InvalidField(key, "is required");
+    return std::string();
+  }
+  if (!body[key].is_string()) return InvalidField(key, "must be a string");
+  std::string v = body[key].get<std::string>();
+  if (v.size() > max) return InvalidField(key, "at most " + std::to_string(max) + " bytes");
+  if (required && v.empty()) return InvalidField(key, "must not be empty");
+  return v;
+}
+
+Result<std::string> Base64Decode(const std::string& text) {
+  if (text.size() % 4 != 0) return InvalidField("content_base64", "is not base64 (length not a multiple of 4)");
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return InvalidField("content_base64", "is not base64");
+  std::size_t size = static_cast<std::size_t>(n);
+  if (!text.empty() && text.back() == '=') --size;
+  if (text.size() > 1 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
+HttpResponse CommandFailure(const Status& status) { return StatusResponse(status); }
+
+}  // namespace
+
+HttpResponse Api::ListCases(const HttpRequest& req) {
+  CaseFilter filter;
+  filter.status = req.Param("status");
+  filter.procedure_id = req.Param("procedure");
+  static const std::vector<std::string> kStatuses = {"", "open", "waiting", "closed", "cancelled"};
+  if (std::find(kStatuses.begin(), kStatuses.end(), filter.status) == kStatuses.end())
+    return ErrorResponse(400, "invalid_argument", "status: one of open, waiting, closed, cancelled", "status");
+  const std::string limit = req.Param("limit", "50");
+  {
+    auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), filter.limit);
+    if (ec != std::errc() || p != limit.data() + limit.size() || filter.limit < 1 || filter.limit > 1000)
+      return ErrorResponse(400, "invalid_argument", "limit: a number from 1 to 1000", "limit");
+  }
+  const std::string after = req.Param("after", "0");
+  auto [p, ec] = std::from_chars(after.data(), after.data() + after.size(), filter.after_id);
+  if (ec != std::errc() || p != after.data() + after.size() || filter.after_id < 0)
+    return ErrorResponse(400, "invalid_argument", "after: a case id", "after");
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return StatusResponse(lease.status());
+  auto cases = siaga::ListCases((*lease)->db(), filter);
+  if (!cases.ok()) return StatusResponse(cases.status());
+  nlohmann::json out = {{"cases", *cases}};
+  if (static_cast<int>(cases->size()) == filter.limit && !cases->empty())
+    out["next"] = "/api/cases?after=" + std::to_string(cases->back()["id"].get<std::int64_t>()) + "&limit=" + std::to_string(filter.limit) +
+                  (filter.status.empty() ? "" : "&status=" + filter.status) +
+                  (filter.procedure_id.empty() ? "" : "&procedure=" + filter.procedure_id);
+  return JsonResponse(200, out);
+}
+
+HttpResponse Api::CreateCase(const HttpRequest& req, const Principal& who) {
+  auto body = JsonBody(req);
+  if (!body.ok()) return StatusResponse(body.status());
+  if (Status st = OnlyKeys(*body, {"procedure", "title", "fields", "dedupe_key"}); !st.ok()) return StatusResponse(st);
+  auto procedure = StringOf(*body, "procedure", true, 200);
+  auto title = StringOf(*body, "title", false, 500);
+  auto dedupe = StringOf(*body, "dedupe_key", false, 200);
+  for (auto* r : {&procedure, &title, &dedupe})
+    if (!r->ok()) return StatusResponse(r->status());
+  Command open;
+  open.type = Command::Type::kOpenCase;
+  open.actor = who.ToActor();
+  open.procedure_id = *procedure;
+  open.title = *title;
+  open.dedupe_key = *dedupe;
+  if (body->contains("fields")) {
+    if (!(*body)["fields"].is_object()) return ErrorResponse(400, "invalid_argument", "fields: must be an object", "fields");
+    open.fields = (*body)["fields"];
+  }
+  auto results = Execute({open});
+  if (!results.ok()) return StatusResponse(results.status());
+  const CommandResult& r = results->front();
+  if (!r.status.ok()) return CommandFailure(r.status);
+  const bool duplicate = r.detail.contains("duplicate");
+  HttpResponse shown = ShowCase(std::to_string(r.case_id));
+  if (shown.status != 200) return shown;
+  shown.status = duplicate ? 200 : 201;
+  shown.headers.emplace_back("Location", "/api/cases/" + std::to_string(r.case_id));
+  return shown;
+}
+
+HttpResponse Api::ShowCase(const std::string& ref) {
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return StatusResponse(lease.status());
+  auto id = ResolveCaseRef((*lease)->db(), ref);
+  if (!id.ok()) return StatusResponse(id.status());
+  auto shown = siaga::ShowCase((*lease)->db(), *id, ctx_.clock.Now());
+  if (!shown.ok()) return StatusResponse(shown.status());
+  return JsonResponse(200, *shown);
+}
+
+HttpResponse Api::CaseAction(const std::string& ref, const HttpRequest& req, const Principal& who) {
+  auto id = CaseId(ref);
+  if (!id.ok()) return StatusResponse(id.status());
+  auto body = JsonBody(req);
+  if (!body.ok()) return StatusResponse(body.status());
+  auto action = StringOf(*body, "action", true, 32);
+  if (!action.ok()) return StatusResponse(action.status());
+  Command c;
+  c.case_id = *id;
+  c.actor = who.ToActor();
+  Status keys;
+  const std::string& a = *action;
+  std::vector<Result<std::string>*> checks;
+  auto step = StringOf(*body, "step", false, 100);
+  auto note = StringOf(*body, "note", false);
+  checks = {&step, &note};
+  if (a == "complete" || a == "decide") {
+    keys = OnlyKeys(*body, {"action", "step", "note", "fields", "branch"});
+    c.type = a == "complete" ? Command::Type::kComplete : Command::Type::kDecide;
+    if (a == "decide") {
+      auto branch = StringOf(*body, "branch", true, 100);
+      if (!branch.ok()) return StatusResponse(branch.status());
+      c.label = *branch;
+    } else if (body->contains("branch")) {
+      return ErrorResponse(400, "invalid_argument", "branch: only for decide", "branch");
+    }
+    if (body->contains("fields")) {
+      if (!(*body)["fields"].is_object()) return ErrorResponse(400, "invalid_argument", "fields: must be an object", "fields");
+      c.fields = (*body)["fields"];
+    }
+  } else if (a == "signal") {
+    keys = OnlyKeys(*body, {"action", "signal", "note"});
+    auto signal = StringOf(*body, "signal", true, 100);
+    if (!signal.ok()) return StatusResponse(signal.status());
+    c.type = Command::Type::kSignal;
+    c.label = *signal;
+  } else if (a == "comment") {
+    keys = OnlyKeys(*body, {"action", "text"});
+    auto text = StringOf(*body, "text", true);
+    if (!text.ok()) return StatusResponse(text.status());
+    c.type = Command::Type::kComment;
+    c.note = *text;
+  } else if (a == "attach") {
+    keys = OnlyKeys(*body, {"action", "step", "name", "media_type", "tlp", "content", "content_base64"});
+    auto name = StringOf(*body, "name", true, 200);
+    auto media = StringOf(*body, "media_type", false, 100);
+    auto tlp = StringOf(*body, "tlp", false, 16);
+    auto text = StringOf(*body, "content", false, 16u << 20);
+    auto b64 = StringOf(*body, "content_base64", false, 23u << 20);
+    for (auto* r : {&name, &media, &tlp, &text, &b64})
+      if (!r->ok()) return StatusResponse(r->status());
+    if (body->contains("content") == body->contains("content_base64"))
+      return ErrorResponse(400, "invalid_argument", "content: give exactly one of content and content_base64", "content");
+    c.type = Command::Type::kAttach;
+    c.evidence_name = *name;
+    c.media_type = media->empty() ? "application/octet-stream" : *media;
+    c.tlp = *tlp;
+    if (body->contains("content")) {
+      c.evidence_content = *text;
+    } else {
+      auto bytes = Base64Decode(*b64);
+      if (!bytes.ok()) return StatusResponse(bytes.status());
+      c.evidence_content = std::move(*bytes);
+    }
+  } else if (a == "assign") {
+    keys = OnlyKeys(*body, {"action", "step", "assignee", "role"});
+    auto assignee = StringOf(*body, "assignee", false, 100);
+    auto role = StringOf(*body, "role", false, 64);
+    if (!assignee.ok()) return StatusResponse(assignee.status());
+    if (!role.ok()) return StatusResponse(role.status());
+    c.type = Command::Type::kAssign;
+    c.assignee = *assignee;
+    c.label = *role;
+  } else if (a == "cancel") {
+    keys = OnlyKeys(*body, {"action", "reason"});
+    auto reason = StringOf(*body, "reason", true);
+    if (!reason.ok()) return StatusResponse(reason.status());
+    c.type = Command::Type::kCancel;
+    c.note = *reason;
+  } else {
+    return ErrorResponse(400, "invalid_argument", "action: one of complete, decide, signal, comment, attach, assign, cancel", "action");
+  }
+  if (!keys.ok()) return StatusResponse(keys);
+  for (auto* r : checks)
+    if (!r->ok()) return StatusResponse(r->status());
+  c.step_id = *step;
+  if (c.note.empty()) c.note = *note;
+  auto results = Execute({c});
+  if (!results.ok()) return StatusResponse(results.status());
+  const CommandResult& r = results->front();
+  if (!r.status.ok()) return CommandFailure(r.status);
+  HttpResponse shown = ShowCase(std::to_string(*id));
+  return shown;
+}
+
+HttpResponse Api::Evidence(const std::string& ref, const std::string& evidence_id) {
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return StatusResponse(lease.status());
+  auto id = ResolveCaseRef((*lease)->db(), ref);
+  if (!id.ok()) return StatusResponse(id.status());
+  std::int64_t eid = 0;
+  auto [p, ec] = std::from_chars(evidence_id.data(), evidence_id.data() + evidence_id.size(), eid);
+  if (ec != std::errc() || p != evidence_id.data() + evidence_id.size())
+    return ErrorResponse(400, "invalid_argument", "evidence id: a number", "evidence_id");
+  auto q = (*lease)->db().Prepare("SELECT media_type, content, sha256, tlp, name FROM evidence WHERE id = ? AND case_id = ?");
+  if (!q.ok()) return StatusResponse(q.status());
+  q->Bind(1, eid).Bind(2, *id);
+  auto row = q->Step();
+  if (!row.ok()) return StatusResponse(row.status());
+  if (!*row) return ErrorResponse(404, "not_found", "case " + ref + " has no evidence " + evidence_id);
+  HttpResponse r;
+  r.content_type = q->Text(0).empty() ? "application/octet-stream" : q->Text(0);
+  r.body = q->Blob(1);
+  r.headers.emplace_back("X-Siaga-SHA256", q->Text(2));
+  r.headers.emplace_back("X-Siaga-TLP", q->Text(3));
+  r.headers.emplace_back("Content-Disposition", "attachment");
+  q->Run();
+  return r;
+}
+
+}  // namespace siaga

@@ -1,0 +1,149 @@
+-- MISP events in the MISP core format ({"Event": {...}}), as a MISP workflow's Webhook module or
+-- a script (PyMISP, curl on /events/view/ID) sends them. One event gives one case.
+-- Format: https://www.misp-project.org/datamodels/ (MISP core format, draft-dulaunoy-misp-core-format)
+-- Set-up and the mapping table: docs/webhooks.md#misp
+
+-- threat_level_id: 1 High, 2 Medium, 3 Low, 4 Undefined.
+local SEVERITY = { ["1"] = "high", ["2"] = "medium", ["3"] = "low", ["4"] = "info" }
+
+-- MISP tlp:* tags to TLP 2.0 labels (tlp:white is TLP 1.0's name for CLEAR); the strictest wins.
+local TLP = {
+  ["tlp:clear"] = "CLEAR", ["tlp:white"] = "CLEAR", ["tlp:green"] = "GREEN",
+  ["tlp:amber"] = "AMBER", ["tlp:amber+strict"] = "AMBER+STRICT", ["tlp:red"] = "RED",
+}
+local TLP_RANK = { CLEAR = 1, GREEN = 2, AMBER = 3, ["AMBER+STRICT"] = 4, RED = 5 }
+
+local function str(v)
+  local t = type(v)
+  if t == "string" then return v end
+  if t == "number" or t == "boolean" then return tostring(v) end
+  return nil
+end
+
+-- occurred_at only when the tool's time looks like an ISO-8601 instant; anything else would make
+-- the host refuse the whole payload, so the case takes the time Siaga received it instead.
+local function instant(v)
+  local s = str(v)
+  if s and #s <= 64 and s:match("^%d%d%d%d%-%d%d%-%d%d") then return s end
+  return nil
+end
+
+local function cut(s, max)
+  if #s <= max then return s end
+  while max > 0 do
+    local b = s:byte(max + 1)
+    if b < 0x80 or b >= 0xC0 then break end
+    max = max - 1
+  end
+  return s:sub(1, max)
+end
+
+local function clip(s, max)
+  if #s <= max then return s end
+  return cut(s, max - 3) .. "..."
+end
+
+-- Field values are shown on the case; the host takes at most 4000 bytes each.
+local function bounded(fields)
+  for name, value in pairs(fields) do
+    if type(value) == "string" then fields[name] = clip(value, 1000) end
+  end
+  return fields
+end
+
+-- An optional array or object: nil gives an empty table, anything but a table rejects.
+local function list(v, path)
+  if v == nil then return {} end
+  if type(v) == "table" then return v end
+  return reject(path, "must be an array")
+end
+
+adapter {
+  title = "MISP events (core format JSON)",
+  format = "json",
+  auth = "token",
+  parse = function(payload, meta)
+    if type(payload) ~= "table" then
+      return reject("payload", "must be a JSON object: {\"Event\": {...}}")
+    end
+    local event = payload.Event
+    -- Some exports send the event object itself, without the {"Event": ...} wrapper.
+    if event == nil and payload.uuid ~= nil and payload.info ~= nil then event = payload end
+    if type(event) ~= "table" then
+      return reject("Event", "missing or not an object: not a MISP event")
+    end
+    local uuid = str(event.uuid)
+    if not uuid or uuid == "" then
+      return reject("Event.uuid", "must be a non-empty string")
+    end
+    local info = str(event.info)
+    if not info or info == "" then
+      return reject("Event.info", "must be a non-empty string")
+    end
+    local severity = SEVERITY[str(event.threat_level_id) or ""]
+    if not severity then
+      return reject("Event.threat_level_id", "must be 1, 2, 3 or 4")
+    end
+
+    -- Tags: tlp:* set the label; the others are listed in a field.
+    local tlp, others = nil, {}
+    for i, tag in ipairs(list(event.Tag, "Event.Tag")) do
+      local name = type(tag) == "table" and str(tag.name)
+      if not name then return reject("Event.Tag[" .. (i - 1) .. "].name", "must be a string") end
+      local label = TLP[name:lower()]
+      if label then
+        if not tlp or TLP_RANK[label] > TLP_RANK[tlp] then tlp = label end
+      else
+        others[#others + 1] = name
+      end
+    end
+
+    -- Attributes, those inside objects included: a count, the IDS-flagged count, and the types.
+    local count, ids, types, type_order = 0, 0, {}, {}
+    local function tally(attributes, path)
+      for i, attribute in ipairs(list(attributes, path)) do
+        if type(attribute) ~= "table" then
+          return reject(path .. "[" .. (i - 1) .. "]", "must be an object")
+        end
+        count = count + 1
+        if attribute.to_ids == true or attribute.to_ids == "1" then ids = ids + 1 end
+        local kind = str(attribute.type) or "?"
+        if not types[kind] then type_order[#type_order + 1] = kind end
+        types[kind] = (types[kind] or 0) + 1
+      end
+    end
+    tally(event.Attribute, "Event.Attribute")
+    for i, object in ipairs(list(event.Object, "Event.Object")) do
+      if type(object) ~= "table" then
+        return reject("Event.Object[" .. (i - 1) .. "]", "must be an object")
+      end
+      tally(object.Attribute, "Event.Object[" .. (i - 1) .. "].Attribute")
+    end
+    local summary = {}
+    for _, kind in ipairs(type_order) do summary[#summary + 1] = kind .. " " .. types[kind] end
+
+    local orgc = type(event.Orgc) == "table" and event.Orgc or {}
+    return {
+      {
+        title = clip((info:sub(1, 1000):gsub("%s+", " ")), 300),
+        severity = severity,
+        source = "misp",
+        source_ref = clip(uuid, 200),
+        dedupe_key = clip("misp:" .. uuid, 200),
+        occurred_at = instant(event.date),
+        tlp = tlp,
+        fields = bounded {
+          event_id = str(event.id),
+          org = str(orgc.name),
+          threat_level_id = str(event.threat_level_id),
+          analysis = str(event.analysis),
+          published = event.published == true or nil,
+          attribute_count = count,
+          ids_attribute_count = ids,
+          attribute_types = count > 0 and clip(table.concat(summary, ", "), 500) or nil,
+          tags = #others > 0 and clip(table.concat(others, ", "), 500) or nil,
+        },
+      },
+    }
+  end,
+}
