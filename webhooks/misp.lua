@@ -99,7 +99,11 @@ adapter {
     end
 
     -- Attributes, those inside objects included: a count, the IDS-flagged count, and the types.
+    -- The asset: the first target-* attribute (target-machine, target-org...), which MISP uses for
+    -- the victim; without one, the first network indicator, marked as such.
     local count, ids, types, type_order = 0, 0, {}, {}
+    local target, indicator
+    local NETWORK = { ["ip-dst"] = true, ["ip-src"] = true, domain = true, hostname = true, url = true }
     local function tally(attributes, path)
       for i, attribute in ipairs(list(attributes, path)) do
         if type(attribute) ~= "table" then
@@ -108,6 +112,9 @@ adapter {
         count = count + 1
         if attribute.to_ids == true or attribute.to_ids == "1" then ids = ids + 1 end
         local kind = str(attribute.type) or "?"
+        local value = str(attribute.value)
+        if value and not target and kind:sub(1, 7) == "target-" then target = value end
+        if value and not indicator and NETWORK[kind] then indicator = kind .. " " .. value end
         if not types[kind] then type_order[#type_order + 1] = kind end
         types[kind] = (types[kind] or 0) + 1
       end
@@ -129,6 +136,7 @@ adapter {
         severity = severity,
         source = "misp",
         source_ref = clip(uuid, 200),
+        asset = (target and clip(target, 500)) or (indicator and clip("indikator: " .. indicator, 500)) or nil,
         dedupe_key = clip("misp:" .. uuid, 200),
         occurred_at = instant(event.date),
         tlp = tlp,

@@ -119,7 +119,8 @@ adapter {
           severity = severity_of(row, tag),
           source = "shadowserver",
           asset = clip(asset, 500),
-          source_ref = event_id and clip(event_id, 200),
+          -- Scan reports carry no row id: the reference is what the row is about (tag, address, day).
+          source_ref = clip(event_id or dedupe:sub(#"shadowserver:" + 1), 200),
           dedupe_key = key(dedupe),
           occurred_at = date and (date .. "T" .. time .. "Z") or nil,
           fields = fields,

@@ -161,8 +161,12 @@ class Engine::Transition {
     return out;
   }
 
+  // The open visit of `step_id`; with no step named, the case's only open step.
   Result<InstanceRow> OpenInstance(const CaseRow& c, const std::string& step_id) {
-    for (const InstanceRow& i : OpenInstances(c.id))
+    const std::vector<InstanceRow> open_now = OpenInstances(c.id);
+    if (step_id.empty() && open_now.size() == 1) return open_now.front();
+    if (step_id.empty() && open_now.size() > 1) return InvalidField("step", "case " + c.number + " has several open steps; name one");
+    for (const InstanceRow& i : open_now)
       if (i.step_id == step_id) return i;
     std::string open;
     for (const InstanceRow& i : OpenInstances(c.id)) open += (open.empty() ? "" : ", ") + i.step_id;

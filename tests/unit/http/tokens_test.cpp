@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include "auth/tokens.h"
+#include "test_support.h"
+
+using namespace siaga;
+using siaga::test::TempDir;
+
+TEST_CASE("tokens are shown once, kept hashed, bound to roles, and revocable", "[tokens]") {
+  TempDir dir;
+  auto db = OpenStore(dir / "s.db");
+  REQUIRE(db.ok());
+  auto made = CreateToken(**db, "ani", {"helpdesk", "analis"}, "shift A", "cli:test", 1000);
+  REQUIRE(made.ok());
+  CHECK(made->token.rfind("sg_", 0) == 0);
+  CHECK(made->token.size() == 67);
+
+  auto stored = (*db)->Prepare("SELECT token_hash FROM api_tokens");
+  REQUIRE(stored.ok());
+  REQUIRE(*stored->Step());
+  CHECK(stored->Text(0) != made->token);
+  CHECK(stored->Text(0).find(made->token.substr(3)) == std::string::npos);
+  stored->Run();
+
+  auto who = Authenticate(**db, made->token);
+  REQUIRE(who.ok());
+  CHECK(who->user == "ani");
+  CHECK(who->Holds("analis"));
+  CHECK(who->ToActor().checked);
+
+  CHECK(Authenticate(**db, made->token.substr(0, 66) + "0").status().code() == StatusCode::kPermissionDenied);
+  CHECK_FALSE(Authenticate(**db, "Basic abc").ok());
+
+  REQUIRE(RevokeToken(**db, made->id, "cli:test", 2000).ok());
+  CHECK_FALSE(Authenticate(**db, made->token).ok());
+  CHECK(RevokeToken(**db, made->id, "cli:test", 2000).code() == StatusCode::kNotFound);
+
+  auto audit = (*db)->Prepare("SELECT group_concat(event, ',') FROM audit_events WHERE case_id IS NULL");
+  REQUIRE(audit.ok());
+  REQUIRE(*audit->Step());
+  CHECK(audit->Text(0) == "token_created,token_revoked");
+  audit->Run();
+
+  CHECK(CreateToken(**db, "", {"x"}, "", "t", 1).status().field() == "user");
+  CHECK(CreateToken(**db, "u", {}, "", "t", 1).status().field() == "role");
+  CHECK(CreateToken(**db, "u", {"Bad Role"}, "", "t", 1).status().field() == "role");
+}
+
+TEST_CASE("webhook secrets are made per adapter and replaced on request", "[tokens]") {
+  TempDir dir;
+  auto db = OpenStore(dir / "s.db");
+  REQUIRE(db.ok());
+  CHECK_FALSE(WebhookSecret(**db, "wazuh")->has_value());
+  auto first = CreateWebhookSecret(**db, "wazuh", "t", 1);
+  REQUIRE(first.ok());
+  CHECK(first->size() == 64);
+  CHECK(**WebhookSecret(**db, "wazuh") == *first);
+  auto second = CreateWebhookSecret(**db, "wazuh", "t", 2);
+  CHECK(*second != *first);
+  CHECK(**WebhookSecret(**db, "wazuh") == *second);
+}
