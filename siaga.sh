@@ -34,9 +34,18 @@ case "${1:-}" in
     install_packages
     build
     "$BUILD_DIR"/siaga lint sop/ --quiet
-    # Until the HTTP server lands (issue "HTTP: REST API..."), the main job is the demo that runs
-    # every seed procedure end to end into the embedded store.
-    "$BUILD_DIR"/siaga --db data/siaga.db demo
+    db=${SIAGA_DB:-data/siaga.db}
+    mkdir -p data
+    # A new store gets the demo cases (every seed procedure walked end to end) to look at.
+    [ -f "$db" ] || "$BUILD_DIR"/siaga --db "$db" demo
+    # An admin token for the first start, kept readable by this user only.
+    if [ ! -s data/admin.token ]; then
+      (umask 077 && "$BUILD_DIR"/siaga --db "$db" --json token create --user admin --role admin \
+          --note "made by siaga.sh run" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p' > data/admin.token)
+    fi
+    echo "siaga.sh: admin token in data/admin.token; try:"
+    echo "  curl -H \"Authorization: Bearer \$(cat data/admin.token)\" http://${SIAGA_LISTEN:-127.0.0.1:8080}/api/cases"
+    exec "$BUILD_DIR"/siaga --db "$db" serve --listen "${SIAGA_LISTEN:-127.0.0.1:8080}"
     ;;
   test)
     install_packages
