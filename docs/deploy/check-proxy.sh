@@ -109,13 +109,13 @@ http {
 }
 EOF
 
-if nginx -t -q -c "$T/nginx.conf" -p "$T/" >"$T/log/nginx-t.log" 2>&1; then
+if nginx -t -q -e "$T/log/error.log" -c "$T/nginx.conf" -p "$T/" >"$T/log/nginx-t.log" 2>&1; then
   check "nginx -t accepts nginx-siaga.conf" ok ok
 else
   check "nginx -t accepts nginx-siaga.conf" ok "errors (see $T/log/nginx-t.log)"
   exit 1
 fi
-nginx -c "$T/nginx.conf" -p "$T/" >"$T/log/nginx.out" 2>&1 &
+nginx -e "$T/log/error.log" -c "$T/nginx.conf" -p "$T/" >"$T/log/nginx.out" 2>&1 &
 NGINX_PID=$!
 i=0
 until curl -s -o /dev/null --cacert "$T/cert.pem" --resolve "$NAME:$HTTPS_PORT:127.0.0.1" "https://$NAME:$HTTPS_PORT/healthz"; do
@@ -154,8 +154,10 @@ check "  ... answered after commit (state processed)" yes "$(has '"state":"proce
 
 # X-Forwarded-For: a client's own header must not reach Siaga (nginx overwrites it), while Siaga
 # does use the header (--trust-proxy) when it comes straight from the proxy's side.
-signed "$WAZUH" "$B/hooks/wazuh" $TLS_OPTS -H 'X-Forwarded-For: 203.0.113.9' >/dev/null
-signed "$WAZUH" "http://127.0.0.1:$PORT/hooks/wazuh" -H 'X-Forwarded-For: 198.51.100.7' >/dev/null
+check "  ... again with a client's own X-Forwarded-For: 202" 202 \
+  "$(signed "$WAZUH" "$B/hooks/wazuh" $TLS_OPTS -H 'X-Forwarded-For: 203.0.113.9')"
+check "  ... and straight to siaga with X-Forwarded-For: 202" 202 \
+  "$(signed "$WAZUH" "http://127.0.0.1:$PORT/hooks/wazuh" -H 'X-Forwarded-For: 198.51.100.7')"
 S --json inbox list --state processed >"$T/inbox.json"
 check "a client's X-Forwarded-For is overwritten by nginx" no "$(grep -q '203.0.113.9' "$T/inbox.json" && echo yes || echo no)"
 check "siaga --trust-proxy takes the sender from X-Forwarded-For" yes "$(grep -q '198.51.100.7' "$T/inbox.json" && echo yes || echo no)"
@@ -172,6 +174,13 @@ check "GET /api/cases?limit=1&after=0: 200" 200 "$(code -H "Authorization: Beare
 sleep 0.2  # the access log line is written after the response
 check "access log has the request" yes "$(grep -q 'GET /api/cases HTTP' "$T/log/siaga.access.log" && echo yes || echo no)"
 check "access log has no query strings" no "$(grep -q 'limit=' "$T/log/siaga.access.log" && echo yes || echo no)"
+
+# Siaga stopped: nginx answers for it, in its format, with Retry-After.
+kill -TERM "$SIAGA_PID" && wait "$SIAGA_PID"
+SIAGA_PID=
+check "Siaga stopped: 503 from nginx" 503 "$(C -D "$T/headers" -o "$T/body" -w '%{http_code}' "$B/api/sops")"
+check "  ... in Siaga's error format, with Retry-After" yes \
+  "$(grep -q '"code":"unavailable"' "$T/body" && grep -qi '^Retry-After: 5' "$T/headers" && echo yes || echo no)"
 
 echo "nginx $(nginx -v 2>&1 | sed 's#.*nginx/##'), $("$SIAGA" --version 2>/dev/null | head -n 1), $(date -u +%Y-%m-%dT%H:%MZ)"
 [ "$FAILED" -eq 0 ] || exit 1

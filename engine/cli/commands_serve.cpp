@@ -13,6 +13,8 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/http_server.h"
+#include "reload/file_watcher.h"
+#include "reload/reloader.h"
 #include "runner/timer_loop.h"
 
 namespace siaga::cli {
@@ -26,10 +28,45 @@ struct ServeOptions {
   ApiOptions api;
   double rate = 50, burst = 200;
   std::string port_file;
+  bool watch = true;
 };
 
+nlohmann::json ReloadToJson(const ReloadOutcome& o) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const Diagnostic& d : o.report.diagnostics)
+    if (d.severity == Diagnostic::Severity::kError)
+      errors.push_back({{"file", d.file}, {"line", d.line}, {"step", d.step}, {"field", d.field}, {"message", d.message}});
+  return {{"at", FormatUtc(SystemClock().Now())}, {"sequence", o.sequence}, {"reason", o.reason}, {"published", o.report.published},
+          {"kept_previous", o.report.kept}, {"removed", o.report.removed}, {"calendars_changed", o.report.calendars_changed},
+          {"calendars_kept", o.report.calendars_kept}, {"errors", errors}, {"compile_ms", o.compile_ms}, {"live_ms", o.total_ms}};
+}
+
+// <db>.status.json: what the running server serves, for `siaga status` and `siaga reload`.
+struct StatusFile {
+  std::string path, listen, started_at;
+  void Write(const ServerCatalog& catalog, const ReloadOutcome* last) const {
+    nlohmann::json procedures = nlohmann::json::array();
+    for (const auto& p : catalog.procedures) procedures.push_back({{"id", p["id"]}, {"hash", p["hash"]}, {"file", p["file"]}});
+    nlohmann::json adapters = nlohmann::json::array();
+    for (const auto& [name, info] : catalog.adapters) adapters.push_back({{"name", name}, {"hash", info.hash}});
+    nlohmann::json out = {{"pid", getpid()}, {"listen", listen}, {"started_at", started_at}, {"procedures", procedures},
+                          {"load_errors", catalog.procedure_errors}, {"adapters", adapters}, {"adapter_errors", catalog.adapter_errors},
+                          {"last_reload", last != nullptr ? ReloadToJson(*last) : nlohmann::json(nullptr)}};
+    const std::string tmp = path + ".tmp";
+    std::ofstream(tmp) << out.dump(2) << "\n";
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+  }
+  void Remove() const {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+// `previous`: what served until now; an adapter or routes file that no longer loads keeps its
+// previous version, as procedures do.
 std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, const std::vector<Diagnostic>& diagnostics,
-                                            const std::string& webhooks_dir, Status& routes_status) {
+                                            const std::string& webhooks_dir, const ServerCatalog* previous, Status& routes_status) {
   auto catalog = std::make_shared<ServerCatalog>();
   for (const auto& proc : registry.LatestAll()) {
     const ProcedureDef& def = proc->def();
@@ -53,9 +90,19 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
   AdapterSet adapters = LoadAdapters(webhooks_dir);
   for (const auto& [name, script] : adapters.adapters) catalog->adapters[name] = script->info();
   catalog->adapter_errors = adapters.errors;
+  if (previous != nullptr) {
+    for (const auto& error : adapters.errors)
+      for (const auto& [name, info] : previous->adapters)
+        if (error.rfind(info.file + ":", 0) == 0 && !catalog->adapters.contains(name)) catalog->adapters[name] = info;
+  }
   auto routes = Routes::LoadFile(webhooks_dir + "/routes.lua");
   routes_status = routes.status();
-  if (routes.ok()) catalog->routes = *routes;
+  if (routes.ok()) {
+    catalog->routes = *routes;
+  } else if (previous != nullptr) {
+    catalog->routes = previous->routes;
+    catalog->adapter_errors.push_back(routes.status().message() + " (the previous routes stay)");
+  }
   return catalog;
 }
 
@@ -65,6 +112,7 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);  // a reload, not a stop
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -94,9 +142,17 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   if (!loaded.ok()) return Fail(loaded.status());
 
   Status routes_status;
-  auto catalog = BuildCatalog(s.registry, s.diagnostics, global.webhooks_dir, routes_status);
+  auto catalog = BuildCatalog(s.registry, s.diagnostics, global.webhooks_dir, nullptr, routes_status);
   if (!routes_status.ok()) return Fail(routes_status);
   for (const auto& e : catalog->adapter_errors) spdlog::warn("webhook adapter not served: {}", e);
+  CatalogHolder catalogs(catalog);
+  {
+    Command publish;
+    publish.type = Command::Type::kPublishProcedures;
+    publish.actor.name = "start";
+    auto r = engine.Apply(publish);
+    if (!r.status.ok()) return Fail(r.status);
+  }
 
   std::error_code ec;
   options.adapters.executable = std::filesystem::read_symlink("/proc/self/exe", ec).string();
@@ -108,7 +164,38 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   RateLimiter limiter(options.rate, options.burst);
   EngineLoop loop(engine, timers, *clock, options.loop);
   loop.Start();
-  Api api(ApiContext{loop, reads, adapters, *clock, metrics, limiter, catalog, options.api});
+  const std::string status_path = global.db_path + ".status.json";
+  StatusFile status{status_path, options.http.listen, FormatUtc(SystemClock().Now())};
+  status.Write(*catalog, nullptr);
+  Reloader reloader(global.sop_dir, loop, engine, s.registry, [&](const ReloadOutcome& outcome) {
+    // On the engine loop, right after the swap: the HTTP side sees the same procedures.
+    Status routes;
+    auto previous = catalogs.Get();
+    std::vector<Diagnostic> diagnostics = outcome.report.diagnostics;
+    auto next = BuildCatalog(s.registry, diagnostics, global.webhooks_dir, previous.get(), routes);
+    next->last_reload = ReloadToJson(outcome);
+    catalogs.Set(next);
+    status.Write(*next, &outcome);
+  });
+  reloader.Start();
+  FileWatcher watcher({global.sop_dir, global.webhooks_dir}, [&](const std::vector<std::string>& files) {
+    reloader.Trigger("changed: " + (files.empty() ? std::string("?") : files.front()) +
+                     (files.size() > 1 ? " and " + std::to_string(files.size() - 1) + " more" : ""));
+  });
+  if (options.watch) {
+    Status watching = watcher.Start();
+    if (!watching.ok()) spdlog::warn("file watcher off: {}", watching.message());
+  }
+  auto reload_now = [&]() -> Result<nlohmann::json> {
+    auto future = reloader.Trigger("POST /api/reload");
+    if (future.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return Unavailable("the reload is still running");
+    try {
+      return ReloadToJson(future.get());
+    } catch (const std::exception& e) {
+      return Unavailable(e.what());
+    }
+  };
+  Api api(ApiContext{loop, reads, adapters, *clock, metrics, limiter, catalogs, options.api, reload_now});
   HttpServer server(options.http);
   Status started = server.Start([&api](const HttpRequest& r) { return api.Handle(r); });
   if (!started.ok()) {
@@ -124,12 +211,19 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
     std::filesystem::rename(tmp, options.port_file, ec);
   }
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  while (true) {
+    sigwait(&stop_signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    reloader.Trigger("SIGHUP");
+  }
   std::cout << "siaga serve: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") << ": stopping (" << server.in_flight()
             << " request(s) in flight)" << std::endl;
   server.BeginDrain();
   server.Stop(options.http.request_timeout_ms);
+  watcher.Stop();
+  reloader.Stop();
   loop.Stop();
+  status.Remove();
   const EngineLoopStats st = loop.stats();
   std::cout << "siaga serve: stopped after " << st.commands << " command(s) in " << st.batches << " transaction(s)" << std::endl;
   return kExitOk;
@@ -156,6 +250,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_flag("--trust-proxy", o->api.trust_forwarded_for, "take the sender's address from X-Forwarded-For (only behind a proxy that sets it)");
   cmd->add_option("--replay-window", o->api.replay_window_seconds, "seconds a signed webhook's timestamp may differ from now")->capture_default_str()->check(CLI::Range(10, 86400));
   cmd->add_option("--port-file", o->port_file, "write the port listened on to this file once ready");
+  cmd->add_flag("!--no-watch", o->watch, "do not watch sop/ and webhooks/ for edits (SIGHUP and POST /api/reload still reload)");
   cmd->callback([&global, &exit_code, o, timeout] {
     o->adapters.run_timeout = std::chrono::milliseconds(*timeout);
     exit_code = Serve(global, *o);

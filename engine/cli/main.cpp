@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   AddHookCommands(app, options, exit_code);
   AddTokenCommands(app, options, exit_code);
   AddServeCommand(app, options, exit_code);
+  AddStatusCommands(app, options, exit_code);
+  AddReportCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

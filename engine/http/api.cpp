@@ -110,6 +110,9 @@ HttpResponse Api::Route(const HttpRequest& req) {
     return Sops(id);
   }
   if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");
+  if (seg.size() == 2 && seg[1] == "reload") return post ? Reload(p) : MethodNotAllowed("POST");
+  if (seg.size() == 2 && seg[1] == "reports") return get ? Reports("", req) : MethodNotAllowed("GET");
+  if (seg.size() == 3 && seg[1] == "reports") return get ? Reports(seg[2], req) : MethodNotAllowed("GET");
   if (seg.size() >= 2 && seg[1] == "inbox") {
     if (!p.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "the inbox is for the 'admin' role");
     if (seg.size() == 2) return get ? Inbox(req) : MethodNotAllowed("GET");
@@ -127,9 +130,9 @@ HttpResponse Api::Health() {
   out["engine"] = ctx_.loop.running() ? "running" : "stopped";
   out["queued_commands"] = s.queued;
   out["timers_pending"] = s.timers_pending;
-  out["procedures"] = ctx_.catalog->procedures.size();
-  out["procedure_errors"] = ctx_.catalog->procedure_errors.size();
-  out["adapters"] = ctx_.catalog->adapters.size();
+  out["procedures"] = Catalog()->procedures.size();
+  out["procedure_errors"] = Catalog()->procedure_errors.size();
+  out["adapters"] = Catalog()->adapters.size();
   if (!db.ok() || !ctx_.loop.running()) {
     out["status"] = "unavailable";
     return JsonResponse(503, out);
@@ -174,8 +177,10 @@ HttpResponse Api::MetricsText() {
 }
 
 HttpResponse Api::Sops(const std::string& id) {
-  const ServerCatalog& c = *ctx_.catalog;
-  if (id.empty()) return JsonResponse(200, {{"procedures", c.procedures}, {"load_errors", c.procedure_errors}});
+  const auto held = Catalog();
+  const ServerCatalog& c = *held;
+  if (id.empty())
+    return JsonResponse(200, {{"procedures", c.procedures}, {"load_errors", c.procedure_errors}, {"last_reload", c.last_reload}});
   auto it = c.procedure_details.find(id);
   if (it == c.procedure_details.end()) return ErrorResponse(404, "not_found", "no procedure '" + id + "' is loaded", "id");
   nlohmann::json out = it->second;
@@ -198,7 +203,8 @@ HttpResponse Api::Sops(const std::string& id) {
 }
 
 HttpResponse Api::Adapters() {
-  const ServerCatalog& c = *ctx_.catalog;
+  const auto held = Catalog();
+  const ServerCatalog& c = *held;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [name, info] : c.adapters)
     list.push_back({{"name", name}, {"title", info.title}, {"format", PayloadFormatName(info.format)},
@@ -208,6 +214,15 @@ HttpResponse Api::Adapters() {
     routes.push_back({{"adapter", r.adapters}, {"severity", r.severities}, {"source", r.sources},
                       {"procedure", r.procedure}, {"ignore", r.ignore}});
   return JsonResponse(200, {{"adapters", list}, {"load_errors", c.adapter_errors}, {"routes", routes}});
+}
+
+HttpResponse Api::Reload(const Principal& who) {
+  if (!who.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "reloading needs the 'admin' role");
+  if (!ctx_.reload) return ErrorResponse(503, "unavailable", "reloading is not available");
+  spdlog::info("reload requested over HTTP by {}", who.user);
+  auto outcome = ctx_.reload();
+  if (!outcome.ok()) return StatusResponse(outcome.status());
+  return JsonResponse(200, *outcome);
 }
 
 Result<std::vector<CommandResult>> Api::Execute(std::vector<Command> commands) {

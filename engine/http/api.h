@@ -4,7 +4,9 @@
 // adapter worker processes.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@
 
 namespace siaga {
 
+class ReportWorkers;  // reports/report_workers.h
+
 // What the server has loaded, fixed for its lifetime (a reload publishes a new one).
 struct ServerCatalog {
   nlohmann::json procedures = nlohmann::json::array();      // summaries, for GET /api/sops
@@ -32,11 +36,32 @@ struct ServerCatalog {
   std::map<std::string, AdapterInfo> adapters;
   std::vector<std::string> adapter_errors;
   Routes routes;
+  nlohmann::json last_reload = nullptr;  // what the latest reload did, for GET /api/sops
+};
+
+// The catalog being served; a reload publishes a new one while requests keep the one they took.
+class CatalogHolder {
+ public:
+  explicit CatalogHolder(std::shared_ptr<const ServerCatalog> first) : current_(std::move(first)) {}
+  std::shared_ptr<const ServerCatalog> Get() const {
+    std::lock_guard lock(mu_);
+    return current_;
+  }
+  void Set(std::shared_ptr<const ServerCatalog> next) {
+    std::lock_guard lock(mu_);
+    current_ = std::move(next);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const ServerCatalog> current_;
 };
 
 struct ApiOptions {
   bool trust_forwarded_for = false;  // behind a reverse proxy: the sender is X-Forwarded-For's first address
   int replay_window_seconds = 300;
+  std::string scripts_dir = "scripts";     // report scripts (GET /api/reports)
+  int report_time_budget_ms = 10'000;      // per report run
 };
 
 struct ApiContext {
@@ -46,8 +71,10 @@ struct ApiContext {
   const Clock& clock;
   Metrics& metrics;
   RateLimiter& hook_limiter;
-  std::shared_ptr<const ServerCatalog> catalog;
+  CatalogHolder& catalogs;
   ApiOptions options;
+  // Rescans the procedure folder now and waits for the result (POST /api/reload).
+  std::function<Result<nlohmann::json>()> reload;
 };
 
 class Api {
@@ -72,12 +99,18 @@ class Api {
   HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
   HttpResponse Inbox(const HttpRequest& request);
   HttpResponse Reprocess(const std::string& id, const Principal& who);
+  HttpResponse Reload(const Principal& who);
+  HttpResponse Reports(const std::string& name, const HttpRequest& request);  // api_reports.cpp
+  static std::shared_ptr<ReportWorkers> MakeReportWorkers();
+  std::shared_ptr<const ServerCatalog> Catalog() const { return ctx_.catalogs.Get(); }
 
   // Applies commands through the engine loop; the response for the first failure, or nullopt.
   Result<std::vector<CommandResult>> Execute(std::vector<Command> commands);
   Result<std::int64_t> CaseId(const std::string& ref);
 
   ApiContext ctx_;
+  // Threads that run report scripts (declared last: joined before ctx_ goes).
+  std::shared_ptr<ReportWorkers> report_workers_ = MakeReportWorkers();
 };
 
 }  // namespace siaga

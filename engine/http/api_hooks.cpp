@@ -20,7 +20,8 @@ HttpResponse Unauthorized(const Status& why) {
 }  // namespace
 
 HttpResponse Api::Webhook(const std::string& adapter, const HttpRequest& req) {
-  const ServerCatalog& catalog = *ctx_.catalog;
+  const auto held = Catalog();
+  const ServerCatalog& catalog = *held;
   auto it = IsAdapterName(adapter) ? catalog.adapters.find(adapter) : catalog.adapters.end();
   if (it == catalog.adapters.end()) {
     ctx_.metrics.Add("siaga_webhook_payloads_total", "adapter=\"unknown\",outcome=\"not_found\"");
@@ -154,7 +155,7 @@ HttpResponse Api::Reprocess(const std::string& id_text, const Principal& who) {
   Command ingest;
   ingest.type = Command::Type::kIngest;
   ingest.actor.name = who.user;
-  auto request = MakeIngest(out, adapter, sender, content_type, body, ctx_.catalog->routes);
+  auto request = MakeIngest(out, adapter, sender, content_type, body, Catalog()->routes);
   request.inbox_id = id;
   ingest.ingest = std::make_shared<IngestRequest>(std::move(request));
   auto results = Execute({ingest});

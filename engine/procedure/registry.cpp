@@ -87,6 +87,47 @@ Result<std::shared_ptr<CompiledProcedure>> ProcedureRegistry::LoadStored(const s
   return r.procedure;
 }
 
+ReloadSet CompileDirectory(const std::string& root) {
+  ReloadSet set;
+  set.diagnostics = set.fresh.LoadDirectory(root);
+  for (const Diagnostic& d : set.diagnostics) {
+    if (d.severity != Diagnostic::Severity::kError) continue;
+    if (IsCalendarFile(d.file)) set.calendar_errors = true;
+    if (std::find(set.failed_files.begin(), set.failed_files.end(), d.file) == set.failed_files.end())
+      set.failed_files.push_back(d.file);
+  }
+  return set;
+}
+
+ReloadReport ProcedureRegistry::Adopt(ReloadSet&& set) {
+  ReloadReport report;
+  report.diagnostics = std::move(set.diagnostics);
+  std::map<std::string, std::shared_ptr<CompiledProcedure>> next = set.fresh.latest_;
+  for (const auto& [id, p] : next) {
+    auto old = latest_.find(id);
+    if (old == latest_.end() || old->second->def().hash != p->def().hash) report.published.push_back(id + "@" + p->def().hash.substr(0, 12));
+  }
+  for (const auto& [id, p] : latest_) {
+    if (next.contains(id)) continue;
+    const bool failed = std::find(set.failed_files.begin(), set.failed_files.end(), p->def().file) != set.failed_files.end();
+    if (failed) {
+      next[id] = p;
+      report.kept.push_back(id);
+    } else {
+      report.removed.push_back(id);
+    }
+  }
+  for (auto& [hash, p] : set.fresh.by_hash_) by_hash_.try_emplace(hash, p);
+  latest_ = std::move(next);
+  if (set.calendar_errors) {
+    report.calendars_kept = true;
+  } else if (set.fresh.calendars_.Hash() != calendars_.Hash()) {
+    calendars_ = std::move(set.fresh.calendars_);
+    report.calendars_changed = true;
+  }
+  return report;
+}
+
 std::vector<std::shared_ptr<CompiledProcedure>> ProcedureRegistry::LatestAll() const {
   std::vector<std::shared_ptr<CompiledProcedure>> out;
   for (const auto& [id, p] : latest_) out.push_back(p);

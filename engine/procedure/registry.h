@@ -12,6 +12,22 @@
 
 namespace siaga {
 
+class ProcedureRegistry;
+
+// What a reload found: the freshly compiled procedures and calendars of a whole folder, built
+// off the engine loop, for the loop to adopt (ProcedureRegistry::Adopt).
+struct ReloadSet;
+
+// What adopting a reload changed, for the log, the status file and the API.
+struct ReloadReport {
+  std::vector<std::string> published;  // ids whose file changed and loaded: "id@hash12"
+  std::vector<std::string> kept;       // ids whose file now fails: the previous version keeps serving
+  std::vector<std::string> removed;    // ids whose file is gone: no new cases; running ones continue
+  bool calendars_changed = false;
+  bool calendars_kept = false;         // calendar files failed: the previous calendars stay
+  std::vector<Diagnostic> diagnostics;
+};
+
 class ProcedureRegistry {
  public:
   // Loads every procedure file below `root` (recursively, in path order) and checks the set,
@@ -29,6 +45,11 @@ class ProcedureRegistry {
                                                         const std::string& file);
   std::vector<std::shared_ptr<CompiledProcedure>> LatestAll() const;
 
+  // Takes a reload's procedures in: changed files that load replace their procedure; a file that
+  // fails keeps its previous version serving; a deleted file's procedure takes no new cases.
+  // Every version stays reachable by hash for the cases pinned to it.
+  ReloadReport Adopt(ReloadSet&& set);
+
   const CalendarBook& calendars() const { return calendars_; }
   CalendarBook& calendars() { return calendars_; }
 
@@ -37,6 +58,17 @@ class ProcedureRegistry {
   std::map<std::string, std::shared_ptr<CompiledProcedure>> by_hash_;
   CalendarBook calendars_;
 };
+
+struct ReloadSet {
+  ProcedureRegistry fresh;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<std::string> failed_files;  // files with at least one error
+  bool calendar_errors = false;
+};
+
+// Compiles and checks every file under `root` in fresh sandboxes. Safe on any thread: it shares
+// nothing with the serving registry.
+ReloadSet CompileDirectory(const std::string& root);
 
 // Lists *.lua files below `root` in path order (a file given directly is returned as is).
 std::vector<std::string> ListLuaFiles(const std::string& root);

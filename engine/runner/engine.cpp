@@ -81,6 +81,7 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kRecomputeDeadlines: return "recompute_deadlines";
     case Command::Type::kAssign: return "assign";
     case Command::Type::kIngest: return "ingest";
+    case Command::Type::kPublishProcedures: return "publish_procedures";
   }
   return "?";
 }
@@ -106,6 +107,7 @@ class Engine::Transition {
       case Command::Type::kRecomputeDeadlines: st = RecomputeDeadlines(); break;
       case Command::Type::kAssign: st = Assign(); break;
       case Command::Type::kIngest: st = Ingest(); break;
+      case Command::Type::kPublishProcedures: st = PublishProcedures(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -912,6 +914,24 @@ class Engine::Transition {
     for (auto& [k, v] : result.items()) detail_[k] = v;
     detail_["state"] = state;
     if (!error.empty()) detail_["error"] = error;
+    return Status::Ok();
+  }
+
+  Status PublishProcedures() {
+    int published = 0;
+    for (const auto& proc : engine_.registry_.LatestAll()) {
+      auto before = db_.Prepare("SELECT COUNT(*) FROM procedure_versions WHERE hash = ?");
+      if (!before.ok()) return before.status();
+      before->Bind(1, proc->def().hash);
+      auto row = before->Step();
+      if (!row.ok()) return row.status();
+      const bool known = before->Int(0) > 0;
+      before->Run();
+      auto id = PublishVersion(*proc);
+      if (!id.ok()) return id.status();
+      published += known ? 0 : 1;
+    }
+    detail_["published"] = published;
     return Status::Ok();
   }
 

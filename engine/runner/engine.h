@@ -58,6 +58,7 @@ struct Command {
     kRecomputeDeadlines,  // after a calendar edit: open working-time deadlines, re-read
     kAssign,              // an open step to a user (assignee) and/or to another role (label)
     kIngest,              // a webhook payload: inbox row plus the cases of its drafts
+    kPublishProcedures,   // store every loaded procedure's version (after a start or a reload)
   };
   Type type = Type::kComment;
   Actor actor;

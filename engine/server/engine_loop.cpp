@@ -25,7 +25,8 @@ void EngineLoop::Stop() {
 }
 
 Result<std::future<std::vector<CommandResult>>> EngineLoop::Submit(std::vector<Command> commands) {
-  Job job{std::move(commands), {}};
+  Job job;
+  job.commands = std::move(commands);
   auto future = job.done.get_future();
   {
     std::lock_guard lock(mu_);
@@ -33,6 +34,19 @@ Result<std::future<std::vector<CommandResult>>> EngineLoop::Submit(std::vector<C
     if (queued_commands_ + job.commands.size() > options_.queue_capacity)
       return Unavailable("the engine queue is full (" + std::to_string(options_.queue_capacity) + " commands)");
     queued_commands_ += job.commands.size();
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return future;
+}
+
+Result<std::future<void>> EngineLoop::Post(std::function<void()> task) {
+  Job job;
+  job.task = std::move(task);
+  auto future = job.task_done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Unavailable("the server is stopping");
     queue_.push_back(std::move(job));
   }
   wake_.notify_one();
@@ -75,7 +89,23 @@ void EngineLoop::Loop() {
       queued_commands_ -= taken;
       if (jobs.empty() && stopping_) break;
     }
-    if (!jobs.empty()) ApplyJobs(jobs);
+    // Commands batch together; a posted task runs alone, after the commands queued before it.
+    std::vector<Job> batch;
+    for (Job& j : jobs) {
+      if (!j.task) {
+        batch.push_back(std::move(j));
+        continue;
+      }
+      if (!batch.empty()) ApplyJobs(batch);
+      batch.clear();
+      try {
+        j.task();
+        j.task_done.set_value();
+      } catch (...) {
+        j.task_done.set_exception(std::current_exception());
+      }
+    }
+    if (!batch.empty()) ApplyJobs(batch);
     FireTimers();
   }
 }

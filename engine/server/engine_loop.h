@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -43,6 +44,9 @@ class EngineLoop {
   Result<std::future<std::vector<CommandResult>>> Submit(std::vector<Command> commands);
   // Submit and wait.
   Result<std::vector<CommandResult>> Execute(std::vector<Command> commands);
+  // Runs `task` on the loop thread between batches (e.g. swapping in reloaded procedures), so
+  // no command ever sees a half-changed registry. Accepted even when the queue is full.
+  Result<std::future<void>> Post(std::function<void()> task);
 
   EngineLoopStats stats() const;
   bool running() const { return running_.load(); }
@@ -51,6 +55,8 @@ class EngineLoop {
   struct Job {
     std::vector<Command> commands;
     std::promise<std::vector<CommandResult>> done;
+    std::function<void()> task;  // set instead of commands for Post
+    std::promise<void> task_done;
   };
   void Loop();
   void ApplyJobs(std::vector<Job>& jobs);

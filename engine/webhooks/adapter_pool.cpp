@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -231,16 +232,32 @@ class WorkerAdapters {
       return NotFound("no adapter '" + name + "'");
     }
     auto it = cache_.find(name);
-    if (it != cache_.end() && it->second.mtime_ns == MtimeNs(st) && it->second.size == st.st_size) return it->second.script.get();
+    if (it != cache_.end() && it->second.mtime_ns == MtimeNs(st) && it->second.size == st.st_size) {
+      if (it->second.script) return it->second.script.get();
+      return ScriptError(it->second.error);
+    }
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
     auto script = AdapterScript::Load(name, text.str(), path);
-    if (!script.ok()) return ScriptError(script.status().message());
+    if (!script.ok()) {
+      // A broken edit (or a file caught half-written) never fails a payload the previous version
+      // could take: that version keeps serving until the file loads again.
+      Entry& e = cache_[name];
+      e.mtime_ns = MtimeNs(st);
+      e.size = st.st_size;
+      e.error = script.status().message();
+      if (e.script) {
+        std::fprintf(stderr, "siaga: adapter %s does not load; its previous version keeps serving: %s\n", name.c_str(), e.error.c_str());
+        return e.script.get();
+      }
+      return ScriptError(e.error);
+    }
     Entry& e = cache_[name];
     e.mtime_ns = MtimeNs(st);
     e.size = st.st_size;
     e.script = std::move(*script);
+    e.error.clear();
     return e.script.get();
   }
 
@@ -251,7 +268,8 @@ class WorkerAdapters {
   struct Entry {
     std::int64_t mtime_ns = 0;
     off_t size = 0;
-    std::unique_ptr<AdapterScript> script;
+    std::unique_ptr<AdapterScript> script;  // the newest version that loaded
+    std::string error;                      // why the file as it is now does not load
   };
   std::string dir_;
   std::map<std::string, Entry> cache_;

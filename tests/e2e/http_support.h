@@ -82,8 +82,9 @@ inline std::string ReadText(const std::string& path) {
 // `siaga serve` on a free port, with its own store; stopped (SIGKILL) when it goes out of scope.
 class Server {
  public:
-  Server(const TempDir& dir, std::vector<std::string> serve_args = {}, std::string webhooks = kSourceDir + "/webhooks")
-      : dir_(dir), webhooks_(std::move(webhooks)), serve_args_(std::move(serve_args)) {
+  Server(const TempDir& dir, std::vector<std::string> serve_args = {}, std::string webhooks = kSourceDir + "/webhooks",
+         std::string sop = kSeedDir)
+      : dir_(dir), webhooks_(std::move(webhooks)), sop_(std::move(sop)), serve_args_(std::move(serve_args)) {
     Start();
   }
   ~Server() { Kill(); }
@@ -97,7 +98,7 @@ class Server {
       FILE* out = std::fopen(log.c_str(), "a");
       dup2(fileno(out), 1);
       dup2(fileno(out), 2);
-      std::vector<std::string> args = {kBinary, "--db", db(), "--sop", kSeedDir, "--webhooks", webhooks_, "serve",
+      std::vector<std::string> args = {kBinary, "--db", db(), "--sop", sop_, "--webhooks", webhooks_, "serve",
                                        "--listen", "127.0.0.1:0", "--port-file", port_file, "--threads", "8"};
       args.insert(args.end(), serve_args_.begin(), serve_args_.end());
       std::vector<char*> argv;
@@ -166,7 +167,7 @@ class Server {
 
  private:
   const TempDir& dir_;
-  std::string webhooks_;
+  std::string webhooks_, sop_;
   std::vector<std::string> serve_args_;
   pid_t pid_ = -1;
   int port_ = 0;

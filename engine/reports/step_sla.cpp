@@ -1,0 +1,269 @@
+#include "reports/step_sla.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace siaga {
+
+namespace {
+
+constexpr std::uint16_t kNone = 0xFFFF;  // a dimension left out of a grouping
+
+// One cell per (procedure, step, role, month): counts and the durations of its done visits.
+// Groupings are sums of cells, so each duration is stored once however many groupings ask.
+struct Cell {
+  std::uint16_t procedure = kNone, step = kNone, role = kNone, month = kNone;
+  std::int64_t visits = 0, done = 0, met = 0, late = 0, open = 0, open_overdue = 0;
+  std::vector<std::uint32_t> durations;
+};
+
+std::uint64_t Pack(std::uint16_t a, std::uint16_t b, std::uint16_t c, std::uint16_t d) {
+  return (static_cast<std::uint64_t>(a) << 48) | (static_cast<std::uint64_t>(b) << 32) | (static_cast<std::uint64_t>(c) << 16) | d;
+}
+
+// Interns short strings (step and role ids) as small numbers.
+class Interner {
+ public:
+  std::uint16_t Id(const std::string& s) {
+    if (!names_.empty() && names_[last_] == s) return last_;
+    auto [it, added] = ids_.try_emplace(s, static_cast<std::uint16_t>(names_.size()));
+    if (added) names_.push_back(s);
+    last_ = it->second;
+    return last_;
+  }
+  const std::string& Name(std::uint16_t id) const { return names_[id]; }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::uint16_t> ids_;
+  std::vector<std::string> names_;
+  std::uint16_t last_ = 0;
+};
+
+struct ProcedureSlot {
+  std::string id;
+  bool wanted = true;
+  int offset_minutes = 7 * 60;
+  std::map<std::string, int> step_order;  // declared position, for sorting
+};
+
+std::string MonthLabel(std::uint16_t month_index) {
+  const int year = 1970 + month_index / 12;
+  const int month = month_index % 12 + 1;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+  return buf;
+}
+
+}  // namespace
+
+const char* SlaDimensionName(SlaDimension d) {
+  switch (d) {
+    case SlaDimension::kProcedure: return "procedure";
+    case SlaDimension::kStep: return "step";
+    case SlaDimension::kRole: return "role";
+    case SlaDimension::kMonth: return "month";
+  }
+  return "?";
+}
+
+std::int64_t NearestRankPercentile(std::vector<std::uint32_t>& values, double p) {
+  if (values.empty()) return 0;
+  const double rank = p * static_cast<double>(values.size());
+  std::size_t k = static_cast<std::size_t>(rank);
+  if (static_cast<double>(k) < rank) ++k;  // ceil
+  k = std::clamp<std::size_t>(k, 1, values.size()) - 1;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  return values[k];
+}
+
+Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalog, const StepSlaQuery& query,
+                                       ScanControl& control) {
+  // 1. The procedure of every case, by case id (ids are dense: MAX(id) + 1 at each open).
+  std::vector<ProcedureSlot> procedures;
+  std::unordered_map<std::string, std::uint16_t> procedure_index;
+  auto slot_of = [&](const std::string& id) -> std::uint16_t {
+    auto it = procedure_index.find(id);
+    if (it != procedure_index.end()) return it->second;
+    ProcedureSlot slot;
+    slot.id = id;
+    slot.wanted = !query.procedures || std::find(query.procedures->begin(), query.procedures->end(), id) != query.procedures->end();
+    if (const ReportProcedureInfo* info = catalog.Find(id)) {
+      slot.offset_minutes = info->utc_offset_minutes;
+      for (std::size_t i = 0; i < info->steps.size(); ++i) slot.step_order[info->steps[i].id] = static_cast<int>(i);
+    }
+    procedures.push_back(std::move(slot));
+    return procedure_index[id] = static_cast<std::uint16_t>(procedures.size() - 1);
+  };
+
+  auto max_case = db.Prepare("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM cases");
+  if (!max_case.ok()) return max_case.status();
+  if (auto r = max_case->Step(); !r.ok()) return r.status();
+  const std::int64_t max_case_id = max_case->Int(0);
+  max_case->Run();
+  if (max_case_id > 200'000'000) return Internal("case ids above 200,000,000 are not supported by the SLA aggregate");
+  std::vector<std::uint16_t> case_procedure(static_cast<std::size_t>(max_case_id) + 1, kNone);
+
+  auto cases = db.Prepare("SELECT id, procedure_id FROM cases");
+  if (!cases.ok()) return cases.status();
+  std::string last_procedure;
+  std::uint16_t last_slot = kNone;
+  for (std::int64_t n = 1;; ++n) {
+    auto row = cases->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    SIAGA_TRY(control.Tick("cases", n, max_case_id));
+    std::string id = cases->Text(1);
+    if (last_slot == kNone || id != last_procedure) {
+      last_slot = slot_of(id);
+      last_procedure = std::move(id);
+    }
+    case_procedure[static_cast<std::size_t>(cases->Int(0))] = last_slot;
+    control.AddRows(1);
+  }
+
+  // 2. One pass over the step visits into cells.
+  auto max_step = db.Prepare("SELECT COALESCE(MAX(id), 0) FROM step_instances");
+  if (!max_step.ok()) return max_step.status();
+  if (auto r = max_step->Step(); !r.ok()) return r.status();
+  const std::int64_t step_total = max_step->Int(0);
+  max_step->Run();
+
+  auto steps = db.Prepare(
+      "SELECT s.case_id, s.step_id, s.role, s.state, s.ready_at, s.due_at, s.completed_at, s.id FROM step_instances s "
+      "WHERE s.due_at IS NOT NULL AND s.kind IN ('task', 'decision', 'external') AND s.state <> 'cancelled' "
+      "AND (?1 IS NULL OR s.ready_at >= ?1) AND (?2 IS NULL OR s.ready_at < ?2) "
+      "AND (?3 IS NULL OR s.role = ?3) AND (?4 IS NULL OR s.step_id = ?4)");
+  if (!steps.ok()) return steps.status();
+  steps->Bind(1, query.from).Bind(2, query.to);
+  if (query.role) steps->Bind(3, *query.role); else steps->BindNull(3);
+  if (query.step) steps->Bind(4, *query.step); else steps->BindNull(4);
+
+  Interner step_names, role_names;
+  std::vector<Cell> cells;
+  std::unordered_map<std::uint64_t, std::uint32_t> cell_index;
+  std::uint64_t last_key = ~0ull;
+  std::uint32_t last_cell = 0;
+  StepSlaResult result;
+  for (std::int64_t n = 1;; ++n) {
+    auto row = steps->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    // Progress by the id of the row read: rows come in id order, so it tells how far the scan is.
+    if (n % ScanControl::kEvery == 0) SIAGA_TRY(control.Check("step visits", steps->Int(7), step_total));
+    ++result.rows_scanned;
+    const std::int64_t case_id = steps->Int(0);
+    if (case_id < 0 || case_id > max_case_id) continue;
+    const std::uint16_t proc = case_procedure[static_cast<std::size_t>(case_id)];
+    if (proc == kNone || !procedures[proc].wanted) continue;
+    const std::uint16_t step = step_names.Id(steps->Text(1));
+    const std::uint16_t role = role_names.Id(steps->Text(2));
+    if (step_names.size() >= kNone || role_names.size() >= kNone) return Internal("more than 65,534 distinct step or role ids");
+    const UnixSeconds ready = steps->Int(4);
+    const UnixSeconds local = ready + procedures[proc].offset_minutes * 60;
+    std::int64_t days = local / 86400;
+    if (local % 86400 < 0) --days;
+    int y = 0;
+    unsigned m = 0, d = 0;
+    CivilFromDays(days, y, m, d);
+    const std::uint16_t month = static_cast<std::uint16_t>(std::clamp<std::int64_t>((y - 1970) * 12 + (m - 1), 0, kNone - 1));
+
+    const std::uint64_t key = Pack(proc, step, role, month);
+    if (key != last_key) {
+      auto [it, added] = cell_index.try_emplace(key, static_cast<std::uint32_t>(cells.size()));
+      if (added) {
+        Cell cell;
+        cell.procedure = proc;
+        cell.step = step;
+        cell.role = role;
+        cell.month = month;
+        cells.push_back(std::move(cell));
+      }
+      last_key = key;
+      last_cell = it->second;
+    }
+    Cell& cell = cells[last_cell];
+    ++cell.visits;
+    const UnixSeconds due = steps->Int(5);
+    if (steps->Text(3) == "done" && !steps->IsNull(6)) {
+      const UnixSeconds completed = steps->Int(6);
+      ++cell.done;
+      ++(completed <= due ? cell.met : cell.late);
+      cell.durations.push_back(static_cast<std::uint32_t>(std::clamp<std::int64_t>(completed - ready, 0, 0xFFFFFFFFll)));
+    } else {
+      ++cell.open;
+      if (query.now >= due) ++cell.open_overdue;
+    }
+  }
+  control.AddRows(result.rows_scanned);
+
+  // 3. Groupings (and the total) as sums of cells.
+  auto label = [&](std::uint64_t k, StepSlaGroup& g) {
+    const auto proc = static_cast<std::uint16_t>(k >> 48), step = static_cast<std::uint16_t>(k >> 32),
+               role = static_cast<std::uint16_t>(k >> 16), month = static_cast<std::uint16_t>(k);
+    if (proc != kNone) g.procedure = procedures[proc].id;
+    if (step != kNone) g.step = step_names.Name(step);
+    if (role != kNone) g.role = role_names.Name(role);
+    if (month != kNone) g.month = MonthLabel(month);
+  };
+  auto sum = [&](const std::vector<std::uint32_t>& members, StepSlaGroup& g) {
+    std::vector<std::uint32_t> durations;
+    for (std::uint32_t i : members) {
+      const Cell& c = cells[i];
+      g.visits += c.visits;
+      g.done += c.done;
+      g.met += c.met;
+      g.late += c.late;
+      g.open += c.open;
+      g.open_overdue += c.open_overdue;
+      durations.insert(durations.end(), c.durations.begin(), c.durations.end());
+    }
+    if (!durations.empty()) {
+      g.median_seconds = NearestRankPercentile(durations, 0.5);
+      g.p90_seconds = NearestRankPercentile(durations, 0.9);
+    }
+  };
+  std::vector<std::uint32_t> all(cells.size());
+  for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+  sum(all, result.total);
+
+  for (const auto& dims : query.groupings) {
+    auto has = [&](SlaDimension d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
+    std::map<std::uint64_t, std::vector<std::uint32_t>> members;
+    for (std::uint32_t i = 0; i < cells.size(); ++i) {
+      const Cell& c = cells[i];
+      members[Pack(has(SlaDimension::kProcedure) ? c.procedure : kNone, has(SlaDimension::kStep) ? c.step : kNone,
+                   has(SlaDimension::kRole) ? c.role : kNone, has(SlaDimension::kMonth) ? c.month : kNone)]
+          .push_back(i);
+    }
+    struct Sorted {
+      std::string procedure;
+      int step_order;
+      StepSlaGroup group;
+    };
+    std::vector<Sorted> groups;
+    for (const auto& [k, m] : members) {
+      Sorted s{"", 0, {}};
+      label(k, s.group);
+      sum(m, s.group);
+      const auto proc = static_cast<std::uint16_t>(k >> 48);
+      s.procedure = s.group.procedure;
+      if (proc != kNone && !s.group.step.empty()) {
+        auto it = procedures[proc].step_order.find(s.group.step);
+        s.step_order = it != procedures[proc].step_order.end() ? it->second : 1 << 20;
+      }
+      groups.push_back(std::move(s));
+    }
+    std::sort(groups.begin(), groups.end(), [](const Sorted& a, const Sorted& b) {
+      return std::tie(a.procedure, a.step_order, a.group.step, a.group.role, a.group.month) <
+             std::tie(b.procedure, b.step_order, b.group.step, b.group.role, b.group.month);
+    });
+    std::vector<StepSlaGroup> out;
+    for (auto& s : groups) out.push_back(std::move(s.group));
+    result.groupings.push_back(std::move(out));
+  }
+  return result;
+}
+
+}  // namespace siaga
