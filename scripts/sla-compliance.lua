@@ -55,7 +55,7 @@ return report {
     }
     local sla = data.step_sla(filter, {
       steps = { "procedure", "step", "role" },
-      roles = { "role" },
+      roles = { "procedure", "role" },  -- role ids are per procedure: "kabid" of one SOP is not another's
       months = { "month" },
       procedures = { "procedure" },
     })
@@ -71,7 +71,8 @@ return report {
         procedure = g.procedure,
         no = def.no or "",
         step = g.step,
-        role = role_label(procs, g.procedure, g.role),
+        role = g.role or "",
+        role_label = role_label(procs, g.procedure, g.role),
         standard = def.waktu or "",
         judged = g.judged,
         met = g.met,
@@ -92,12 +93,12 @@ return report {
 
     local role_rows, role_x, role_met, role_breached = {}, {}, {}, {}
     for _, g in ipairs(sla.groups.roles) do
-      local label = role_label(procs, params.procedure, g.role)
+      local label = role_label(procs, g.procedure, g.role)
       role_rows[#role_rows + 1] = {
-        role = g.role, label = label, judged = g.judged, met = g.met, breached = g.breached,
+        procedure = g.procedure, role = g.role, label = label, judged = g.judged, met = g.met, breached = g.breached,
         compliance = percent(g.met, g.judged), median = duration(g.median_seconds), p90 = duration(g.p90_seconds),
       }
-      role_x[#role_x + 1] = label
+      role_x[#role_x + 1] = several and (g.procedure:match("[^/]+$") .. ": " .. label) or label
       role_met[#role_met + 1] = g.met
       role_breached[#role_breached + 1] = g.breached
     end
@@ -143,14 +144,14 @@ return report {
       tables = {
         { name = "steps", title = "Per langkah",
           columns = {
-            { "procedure", "Prosedur" }, { "no", "No" }, { "step", "Langkah" }, { "role", "Pelaksana" },
+            { "procedure", "Prosedur" }, { "no", "No" }, { "step", "Langkah" }, { "role", "Peran" }, { "role_label", "Pelaksana" },
             { "standard", "Mutu Baku (Waktu)" }, { "judged", "Dinilai" }, { "met", "Tepat waktu" },
             { "late", "Selesai terlambat" }, { "open_overdue", "Terbuka lewat tenggat" }, { "compliance", "Kepatuhan (%)" },
             { "median", "Median" }, { "p90", "P90" }, { "median_minutes", "Median (menit)" }, { "p90_minutes", "P90 (menit)" },
           },
           rows = step_rows },
         { name = "roles", title = "Per pelaksana",
-          columns = { { "role", "Peran" }, { "label", "Pelaksana" }, { "judged", "Dinilai" }, { "met", "Tepat waktu" },
+          columns = { { "procedure", "Prosedur" }, { "role", "Peran" }, { "label", "Pelaksana" }, { "judged", "Dinilai" }, { "met", "Tepat waktu" },
                       { "breached", "Terlambat" }, { "compliance", "Kepatuhan (%)" }, { "median", "Median" }, { "p90", "P90" } },
           rows = role_rows },
         { name = "months", title = "Per bulan",

@@ -142,7 +142,12 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
       exit_code = Fail(db.status());
       return;
     }
-    auto cases = ListCases(**db, {o->status, o->filter_procedure, o->limit, o->after});
+    CaseFilter filter;
+    filter.status = o->status;
+    filter.procedure_id = o->filter_procedure;
+    filter.limit = o->limit;
+    filter.after_id = o->after;
+    auto cases = ListCases(**db, filter);
     if (!cases.ok()) {
       exit_code = Fail(cases.status());
       return;

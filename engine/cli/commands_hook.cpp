@@ -57,6 +57,14 @@ Result<std::string> ReadFileText(const std::string& path) {
 
 int MakeSecret(const GlobalOptions& global, const std::string& adapter) {
   if (!IsAdapterName(adapter)) return Fail(InvalidArgument("adapter: '" + adapter + "' is not an adapter name ([a-z0-9_-])"));
+  const std::string path = global.webhooks_dir + "/" + adapter + ".lua";
+  auto source = ReadFileText(path);
+  if (!source.ok()) return Fail(NotFound("no adapter " + path));
+  auto script = AdapterScript::Load(adapter, *source, path);
+  if (!script.ok()) return Fail(script.status());
+  if ((*script)->info().auth == HookAuth::kToken)
+    return Fail(InvalidArgument("adapter '" + adapter + "' authenticates by token (auth = \"token\"): make one with "
+                                "siaga token create --user NAME --role webhook:" + adapter));
   auto db = OpenStore(global.db_path);
   if (!db.ok()) return Fail(db.status());
   auto secret = CreateWebhookSecret(**db, adapter, CliActorName(), SystemClock().Now());

@@ -73,9 +73,21 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
     nlohmann::json roles = nlohmann::json::object();
     for (const auto& [id, role] : def.roles) roles[id] = {{"label", role.label}, {"inferred", role.inferred}};
     nlohmann::json steps = nlohmann::json::array();
-    for (const StepDef& s : def.steps)
-      steps.push_back({{"id", s.id}, {"no", s.no}, {"kind", StepKindName(s.kind)}, {"kegiatan", s.kegiatan}, {"role", s.role},
-                       {"waktu", s.waktu ? nlohmann::json(s.waktu->raw) : nlohmann::json(nullptr)}});
+    for (const StepDef& s : def.steps) {
+      nlohmann::json step = {{"id", s.id}, {"no", s.no}, {"kind", StepKindName(s.kind)}, {"kegiatan", s.kegiatan}, {"role", s.role},
+                             {"assisting", s.assisting}, {"waktu", s.waktu ? nlohmann::json(s.waktu->raw) : nlohmann::json(nullptr)}};
+      // What a client sends to move the step on: decide branches, signal names.
+      if (!s.branches.empty()) {
+        step["branches"] = nlohmann::json::array();
+        for (const Branch& b : s.branches) step["branches"].push_back(b.label);
+      }
+      if (!s.on.empty()) {
+        step["signals"] = nlohmann::json::array();
+        for (const auto& [signal, target] : s.on) step["signals"].push_back(signal);
+      }
+      if (!s.selesai_bila.empty()) step["signals"] = nlohmann::json::array({s.selesai_bila});
+      steps.push_back(std::move(step));
+    }
     nlohmann::json summary = {{"id", def.id}, {"title", def.Title()}, {"revision", def.revision}, {"hash", def.hash},
                               {"file", def.file}, {"instansi", def.instansi}, {"zona_waktu", def.zona_waktu},
                               {"sla_kasus", def.sla_kasus ? nlohmann::json(def.sla_kasus->raw) : nlohmann::json(nullptr)}};
@@ -197,6 +209,10 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   };
   Api api(ApiContext{loop, reads, adapters, *clock, metrics, limiter, catalogs, options.api, reload_now});
   HttpServer server(options.http);
+  server.OnOwnAnswer([&metrics](int code) { metrics.Add("siaga_http_requests_total", "code=\"" + std::to_string(code) + "\""); });
+  if (options.api.trust_forwarded_for && options.http.listen.rfind("127.", 0) != 0 && options.http.listen.rfind("localhost", 0) != 0)
+    spdlog::warn("--trust-proxy with --listen {}: anyone who reaches this port directly can choose their X-Forwarded-For address "
+                 "(and so their rate-limit bucket); listen on loopback behind the proxy", options.http.listen);
   Status started = server.Start([&api](const HttpRequest& r) { return api.Handle(r); });
   if (!started.ok()) {
     loop.Stop();

@@ -98,10 +98,10 @@ HttpResponse Api::Route(const HttpRequest& req) {
     return JsonResponse(200, {{"user", p.user}, {"roles", p.roles}, {"token_id", p.token_id}});
   }
   if (seg.size() >= 2 && seg[1] == "cases") {
-    if (seg.size() == 2) return get ? ListCases(req) : post ? CreateCase(req, p) : MethodNotAllowed("GET, POST");
-    if (seg.size() == 3) return get ? ShowCase(seg[2]) : MethodNotAllowed("GET");
+    if (seg.size() == 2) return get ? ListCases(req, p) : post ? CreateCase(req, p) : MethodNotAllowed("GET, POST");
+    if (seg.size() == 3) return get ? ShowCase(seg[2], p) : MethodNotAllowed("GET");
     if (seg.size() == 4 && seg[3] == "actions") return post ? CaseAction(seg[2], req, p) : MethodNotAllowed("POST");
-    if (seg.size() == 5 && seg[3] == "evidence") return get ? Evidence(seg[2], seg[4]) : MethodNotAllowed("GET");
+    if (seg.size() == 5 && seg[3] == "evidence") return get ? Evidence(seg[2], seg[4], p) : MethodNotAllowed("GET");
   }
   if (seg.size() >= 2 && seg[1] == "sops") {
     if (!get) return MethodNotAllowed("GET");
@@ -111,14 +111,26 @@ HttpResponse Api::Route(const HttpRequest& req) {
   }
   if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");
   if (seg.size() == 2 && seg[1] == "reload") return post ? Reload(p) : MethodNotAllowed("POST");
-  if (seg.size() == 2 && seg[1] == "reports") return get ? Reports("", req) : MethodNotAllowed("GET");
-  if (seg.size() == 3 && seg[1] == "reports") return get ? Reports(seg[2], req) : MethodNotAllowed("GET");
+  if (seg.size() == 2 && seg[1] == "reports") return get ? Reports("", req, p) : MethodNotAllowed("GET");
+  if (seg.size() == 3 && seg[1] == "reports") return get ? Reports(seg[2], req, p) : MethodNotAllowed("GET");
   if (seg.size() >= 2 && seg[1] == "inbox") {
     if (!p.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "the inbox is for the 'admin' role");
     if (seg.size() == 2) return get ? Inbox(req) : MethodNotAllowed("GET");
     if (seg.size() == 4 && seg[3] == "reprocess") return post ? Reprocess(seg[2], p) : MethodNotAllowed("POST");
   }
   return ErrorResponse(404, "not_found", "no resource at " + req.path);
+}
+
+bool Api::ReadsEverything(const Principal& who) const { return who.Holds(Actor::kAdminRole) || who.Holds("pengamat"); }
+
+bool Api::CanRead(const Principal& who, const std::string& procedure_id) const {
+  if (ReadsEverything(who)) return true;
+  const auto held = Catalog();
+  auto it = held->procedure_details.find(procedure_id);
+  if (it == held->procedure_details.end()) return false;
+  for (const auto& role : who.roles)
+    if (it->second["roles"].contains(role)) return true;
+  return false;
 }
 
 HttpResponse Api::Health() {

@@ -60,7 +60,7 @@ class CatalogHolder {
 struct ApiOptions {
   bool trust_forwarded_for = false;  // behind a reverse proxy: the sender is X-Forwarded-For's first address
   int replay_window_seconds = 300;
-  std::string scripts_dir = "scripts";     // report scripts (GET /api/reports)
+  std::string scripts_dir;                 // report scripts (GET /api/reports); empty: $SIAGA_SCRIPTS or ./scripts
   int report_time_budget_ms = 10'000;      // per report run
 };
 
@@ -89,18 +89,21 @@ class Api {
 
   HttpResponse Health();
   HttpResponse MetricsText();
-  HttpResponse ListCases(const HttpRequest& request);
+  HttpResponse ListCases(const HttpRequest& request, const Principal& who);
   HttpResponse CreateCase(const HttpRequest& request, const Principal& who);
-  HttpResponse ShowCase(const std::string& ref);
+  HttpResponse ShowCase(const std::string& ref, const Principal& who);
   HttpResponse CaseAction(const std::string& ref, const HttpRequest& request, const Principal& who);
-  HttpResponse Evidence(const std::string& ref, const std::string& evidence_id);
+  HttpResponse Evidence(const std::string& ref, const std::string& evidence_id, const Principal& who);
+  // Cases are read by the roles of their procedure, "admin" and "pengamat" (an observer).
+  bool ReadsEverything(const Principal& who) const;
+  bool CanRead(const Principal& who, const std::string& procedure_id) const;
   HttpResponse Sops(const std::string& id);
   HttpResponse Adapters();
   HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
   HttpResponse Inbox(const HttpRequest& request);
   HttpResponse Reprocess(const std::string& id, const Principal& who);
   HttpResponse Reload(const Principal& who);
-  HttpResponse Reports(const std::string& name, const HttpRequest& request);  // api_reports.cpp
+  HttpResponse Reports(const std::string& name, const HttpRequest& request, const Principal& who);  // api_reports.cpp
   static std::shared_ptr<ReportWorkers> MakeReportWorkers();
   std::shared_ptr<const ServerCatalog> Catalog() const { return ctx_.catalogs.Get(); }
 

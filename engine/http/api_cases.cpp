@@ -64,8 +64,14 @@ HttpResponse CommandFailure(const Status& status) { return StatusResponse(status
 
 }  // namespace
 
-HttpResponse Api::ListCases(const HttpRequest& req) {
+HttpResponse Api::ListCases(const HttpRequest& req, const Principal& who) {
   CaseFilter filter;
+  if (!ReadsEverything(who)) {
+    filter.restrict_to_readable = true;
+    const auto held = Catalog();
+    for (const auto& [id, detail] : held->procedure_details)
+      if (CanRead(who, id)) filter.readable_procedures.push_back(id);
+  }
   filter.status = req.Param("status");
   filter.procedure_id = req.Param("procedure");
   static const std::vector<std::string> kStatuses = {"", "open", "waiting", "closed", "cancelled"};
@@ -117,20 +123,22 @@ HttpResponse Api::CreateCase(const HttpRequest& req, const Principal& who) {
   const CommandResult& r = results->front();
   if (!r.status.ok()) return CommandFailure(r.status);
   const bool duplicate = r.detail.contains("duplicate");
-  HttpResponse shown = ShowCase(std::to_string(r.case_id));
+  HttpResponse shown = ShowCase(std::to_string(r.case_id), who);
   if (shown.status != 200) return shown;
   shown.status = duplicate ? 200 : 201;
   shown.headers.emplace_back("Location", "/api/cases/" + std::to_string(r.case_id));
   return shown;
 }
 
-HttpResponse Api::ShowCase(const std::string& ref) {
+HttpResponse Api::ShowCase(const std::string& ref, const Principal& who) {
   auto lease = ctx_.reads.Borrow();
   if (!lease.ok()) return StatusResponse(lease.status());
   auto id = ResolveCaseRef((*lease)->db(), ref);
   if (!id.ok()) return StatusResponse(id.status());
   auto shown = siaga::ShowCase((*lease)->db(), *id, ctx_.clock.Now());
   if (!shown.ok()) return StatusResponse(shown.status());
+  if (!CanRead(who, (*shown)["case"]["procedure"].get<std::string>()))
+    return ErrorResponse(403, "forbidden", "user '" + who.user + "' holds no role of this case's procedure");
   return JsonResponse(200, *shown);
 }
 
@@ -225,11 +233,10 @@ HttpResponse Api::CaseAction(const std::string& ref, const HttpRequest& req, con
   if (!results.ok()) return StatusResponse(results.status());
   const CommandResult& r = results->front();
   if (!r.status.ok()) return CommandFailure(r.status);
-  HttpResponse shown = ShowCase(std::to_string(*id));
-  return shown;
+  return ShowCase(std::to_string(*id), who);
 }
 
-HttpResponse Api::Evidence(const std::string& ref, const std::string& evidence_id) {
+HttpResponse Api::Evidence(const std::string& ref, const std::string& evidence_id, const Principal& who) {
   auto lease = ctx_.reads.Borrow();
   if (!lease.ok()) return StatusResponse(lease.status());
   auto id = ResolveCaseRef((*lease)->db(), ref);
@@ -238,6 +245,16 @@ HttpResponse Api::Evidence(const std::string& ref, const std::string& evidence_i
   auto [p, ec] = std::from_chars(evidence_id.data(), evidence_id.data() + evidence_id.size(), eid);
   if (ec != std::errc() || p != evidence_id.data() + evidence_id.size())
     return ErrorResponse(400, "invalid_argument", "evidence id: a number", "evidence_id");
+  {
+    auto proc = (*lease)->db().Prepare("SELECT procedure_id FROM cases WHERE id = ?");
+    if (!proc.ok()) return StatusResponse(proc.status());
+    proc->Bind(1, *id);
+    auto row = proc->Step();
+    if (!row.ok()) return StatusResponse(row.status());
+    const std::string procedure_id = *row ? proc->Text(0) : "";
+    proc->Run();
+    if (!CanRead(who, procedure_id)) return ErrorResponse(403, "forbidden", "user '" + who.user + "' holds no role of this case's procedure");
+  }
   auto q = (*lease)->db().Prepare("SELECT media_type, content, sha256, tlp, name FROM evidence WHERE id = ? AND case_id = ?");
   if (!q.ok()) return StatusResponse(q.status());
   q->Bind(1, eid).Bind(2, *id);

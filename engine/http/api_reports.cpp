@@ -1,9 +1,9 @@
 // GET /api/reports and GET /api/reports/{name}: report scripts (scripts/*.lua) over HTTP.
 // Lua never runs on a CivetWeb thread (100 KiB stacks, DESIGN.md §7): the handler hands the run
 // to a ReportWorkers thread and waits for it (the run's time budget plus a grace period).
-// Any authenticated token with a role may read reports (feed-only tokens are refused before
-// routing). Parameters come from the query string: ?format=json|csv|md|html&table=NAME&from=...
-#include <filesystem>
+// Any authenticated token with a role may run reports (feed-only tokens are refused before
+// routing); what a report reads is limited to the procedures the token may read (CanRead). Parameters come from the query string: ?format=json|csv|md|html&table=NAME&from=...
+#include <cstdlib>
 
 #include <spdlog/spdlog.h>
 
@@ -42,8 +42,12 @@ Result<std::map<std::string, std::string>> QueryPairs(const std::string& query) 
 
 std::shared_ptr<ReportWorkers> Api::MakeReportWorkers() { return std::make_shared<ReportWorkers>(); }
 
-HttpResponse Api::Reports(const std::string& name, const HttpRequest& req) {
-  const std::string scripts_dir = ctx_.options.scripts_dir;
+HttpResponse Api::Reports(const std::string& name, const HttpRequest& req, const Principal& who) {
+  std::string scripts_dir = ctx_.options.scripts_dir;
+  if (scripts_dir.empty()) {
+    const char* env = std::getenv("SIAGA_SCRIPTS");
+    scripts_dir = env != nullptr && *env != '\0' ? env : "scripts";
+  }
   if (name.empty()) {
     auto listing = std::make_shared<ReportListing>();
     Status st = report_workers_->Run([listing, scripts_dir](const std::atomic<bool>&) { *listing = ListReports(scripts_dir); },
@@ -82,11 +86,19 @@ HttpResponse Api::Reports(const std::string& name, const HttpRequest& req) {
   };
   auto outcome = std::make_shared<Outcome>();
   const auto catalog = Catalog();
+  // A reader sees the cases of its own procedures only, as on /api/cases; admin and observers
+  // see all. The data API enforces it, whatever the script asks for.
+  std::optional<std::vector<std::string>> readable;
+  if (!ReadsEverything(who)) {
+    readable.emplace();
+    for (const auto& [id, unused] : catalog->procedure_details)
+      if (CanRead(who, id)) readable->push_back(id);
+  }
   const auto budget = std::chrono::milliseconds(ctx_.options.report_time_budget_ms);
   ReadPool& reads = ctx_.reads;
   const Clock& clock = ctx_.clock;
   Status st = report_workers_->Run(
-      [outcome, catalog, request, budget, scripts_dir, &reads, &clock](const std::atomic<bool>& cancelled) {
+      [outcome, catalog, request, budget, scripts_dir, readable, &reads, &clock](const std::atomic<bool>& cancelled) {
         auto lease = reads.Borrow();
         if (!lease.ok()) {
           outcome->report = lease.status();
@@ -102,6 +114,7 @@ HttpResponse Api::Reports(const std::string& name, const HttpRequest& req) {
         options.time_budget = budget;
         options.now = clock.Now();
         options.cancelled = &cancelled;
+        options.readable_procedures = readable;
         outcome->report = RunReport((*lease)->db(), procedures, request, options);
       },
       budget + kGrace);

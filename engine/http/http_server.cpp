@@ -76,6 +76,10 @@ void HttpServer::Stop(int wait_ms) {
   ctx_ = nullptr;
 }
 
+void HttpServer::Counted(int status) const {
+  if (own_answer_) own_answer_(status);
+}
+
 int HttpServer::OnRequest(mg_connection* conn, void* self) { return static_cast<HttpServer*>(self)->Serve(conn); }
 
 int HttpServer::Serve(mg_connection* conn) {
@@ -84,6 +88,7 @@ int HttpServer::Serve(mg_connection* conn) {
     HttpResponse r = ErrorResponse(503, "unavailable", "the server is stopping");
     r.headers.emplace_back("Retry-After", "5");
     Send(conn, r, true);
+    Counted(503);
     return 503;
   }
   in_flight_++;
@@ -106,12 +111,14 @@ int HttpServer::Serve(mg_connection* conn) {
     HttpResponse r = ErrorResponse(405, "method_not_allowed", "only GET and POST are served");
     r.headers.emplace_back("Allow", "GET, POST");
     Send(conn, r, true);
+    Counted(405);
     return 405;
   }
   // The body, counted as it is read: a Content-Length check alone misses chunked bodies.
   const long long declared = ri->content_length;
   if (declared > static_cast<long long>(options_.max_body_bytes)) {
     Send(conn, ErrorResponse(413, "payload_too_large", "the body is over " + std::to_string(options_.max_body_bytes) + " bytes", "body"), true);
+    Counted(413);
     return 413;
   }
   if (req.method == "POST") {
@@ -120,17 +127,20 @@ int HttpServer::Serve(mg_connection* conn) {
       const int n = mg_read(conn, buffer.data(), buffer.size());
       if (n < 0) {
         Send(conn, ErrorResponse(400, "invalid_argument", "the body could not be read", "body"), true);
+        Counted(400);
         return 400;
       }
       if (n == 0) break;
       req.body.append(buffer.data(), static_cast<std::size_t>(n));
       if (req.body.size() > options_.max_body_bytes) {
         Send(conn, ErrorResponse(413, "payload_too_large", "the body is over " + std::to_string(options_.max_body_bytes) + " bytes", "body"), true);
+        Counted(413);
         return 413;
       }
     }
     if (declared >= 0 && req.body.size() != static_cast<std::size_t>(declared)) {
       Send(conn, ErrorResponse(400, "invalid_argument", "the body is shorter than its Content-Length", "body"), true);
+      Counted(400);
       return 400;
     }
   }

@@ -41,13 +41,18 @@ class HttpServer {
   // Waits (up to `wait_ms`) for requests in handlers, then stops CivetWeb.
   void Stop(int wait_ms = 10'000);
   int in_flight() const { return in_flight_.load(); }
+  // Called with the status of each answer the server gives itself (413, 405, 400, 503 while
+  // stopping), which never reach the handler; for the metrics.
+  void OnOwnAnswer(std::function<void(int)> count) { own_answer_ = std::move(count); }
 
  private:
   static int OnRequest(mg_connection* conn, void* self);
   int Serve(mg_connection* conn);
+  void Counted(int status) const;
 
   HttpServerOptions options_;
   Handler handler_;
+  std::function<void(int)> own_answer_;
   mg_context* ctx_ = nullptr;
   int port_ = 0;
   std::atomic<bool> draining_{false};

@@ -324,6 +324,7 @@ int DataApi::Query(lua_State* L, Kind kind, Mode mode) {
     if (!filter.ok()) {
       error = filter.status().message();
     } else {
+      RestrictProcedures(*filter, options_.readable_procedures);
       const bool by_case = filter->case_id.has_value();
       const std::string& sql = mode == Mode::kCount ? (by_case ? spec.count_by_case_sql : spec.count_sql)
                                                     : (by_case ? spec.by_case_sql : spec.list_sql);

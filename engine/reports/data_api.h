@@ -19,6 +19,9 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "lua/sandbox.h"
 #include "reports/report_catalog.h"
@@ -32,6 +35,8 @@ class DataApi {
   struct Options {
     UnixSeconds now = 0;
     std::size_t max_list_rows = 50'000;
+    // The procedures whose cases this run may read (an HTTP reader's own); nullopt: all.
+    std::optional<std::vector<std::string>> readable_procedures;
   };
   enum class Kind { kCases, kSteps, kEvents, kEvidence, kDecisions };
   enum class Mode { kList, kEach, kCount };

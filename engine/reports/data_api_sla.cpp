@@ -90,6 +90,7 @@ int DataApi::StepSla(lua_State* L) {
     if (!filter.ok()) {
       error = filter.status().message();
     } else {
+      RestrictProcedures(*filter, options_.readable_procedures);
       query.procedures = filter->procedure_list;
       query.role = filter->role;
       query.step = filter->step;

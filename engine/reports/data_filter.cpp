@@ -59,6 +59,19 @@ void BindOptional(Statement& q, int index, const std::optional<std::string>& v) 
 
 void BindOptional(Statement& q, int index, const std::optional<std::int64_t>& v) { q.Bind(index, v); }
 
+void RestrictProcedures(DataFilter& f, const std::optional<std::vector<std::string>>& readable) {
+  if (!readable) return;
+  std::vector<std::string> kept;
+  if (!f.procedure_list) {
+    kept = *readable;
+  } else {
+    for (const auto& p : *f.procedure_list)
+      if (std::find(readable->begin(), readable->end(), p) != readable->end()) kept.push_back(p);
+  }
+  f.procedures = JsonArray(kept);
+  f.procedure_list = std::move(kept);
+}
+
 Result<DataFilter> ReadDataFilter(lua_State* L, int index, const char* function, const std::set<std::string>& allowed,
                                   const ReportCatalog& catalog, Database& db) {
   DataFilter f;

@@ -36,6 +36,10 @@ struct DataFilter {
 Result<DataFilter> ReadDataFilter(lua_State* L, int index, const char* function, const std::set<std::string>& allowed,
                                   const ReportCatalog& catalog, Database& db);
 
+// Narrows the filter to the procedures a reader may see (nullopt: no restriction): a filter that
+// names none gets them all, one that names some keeps only those it may see.
+void RestrictProcedures(DataFilter& filter, const std::optional<std::vector<std::string>>& readable);
+
 // Binds an optional value (NULL when absent).
 void BindOptional(Statement& q, int index, const std::optional<std::string>& v);
 void BindOptional(Statement& q, int index, const std::optional<std::int64_t>& v);

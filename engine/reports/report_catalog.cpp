@@ -113,6 +113,13 @@ std::vector<std::string> ReportCatalog::ProceduresOf(const std::string& instansi
   return out;
 }
 
+ReportCatalog ReportCatalog::Restricted(const std::vector<std::string>& ids) const {
+  ReportCatalog out;
+  for (const std::string& id : ids)
+    if (const ReportProcedureInfo* p = Find(id)) out.Add(*p);
+  return out;
+}
+
 nlohmann::json ReportCatalog::ToJson() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [id, p] : procedures_) {

@@ -49,6 +49,8 @@ class ReportCatalog {
   std::vector<std::string> ProceduresOf(const std::string& instansi) const;
 
   void Add(ReportProcedureInfo info) { procedures_[info.id] = std::move(info); }
+  // A copy holding only the procedures in `ids` (what one reader may see).
+  ReportCatalog Restricted(const std::vector<std::string>& ids) const;
   nlohmann::json ToJson() const;
 
  private:

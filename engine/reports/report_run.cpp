@@ -126,7 +126,8 @@ Result<ReportOutput> RunReport(Database& db, const ReportCatalog& catalog, const
   LuaSandbox& lua = **sandbox;
 
   ScanControl control(std::chrono::steady_clock::now() + options.time_budget, options.cancelled, options.progress);
-  DataApi data(&db, catalog, control, {options.now, options.max_list_rows});
+  const ReportCatalog visible = options.readable_procedures ? catalog.Restricted(*options.readable_procedures) : catalog;
+  DataApi data(&db, visible, control, {options.now, options.max_list_rows, options.readable_procedures});
   ReportZone zone;
   data.Install(lua);
   InstallReportHelpers(lua, &zone);
@@ -135,7 +136,7 @@ Result<ReportOutput> RunReport(Database& db, const ReportCatalog& catalog, const
   LuaRef run;
   auto decl = LoadReportDeclaration(lua, path, run);
   if (!decl.ok()) return Prefixed(request.name, decl.status());
-  auto params = ResolveParams(decl->params, request.params, catalog);
+  auto params = ResolveParams(decl->params, request.params, visible);
   if (!params.ok()) return Prefixed(request.name, params.status());
   zone.label = params->zone_label;
   zone.utc_offset_minutes = params->utc_offset_minutes;

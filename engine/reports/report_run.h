@@ -9,6 +9,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct ReportRunOptions {
   UnixSeconds now = 0;                            // "now" for ages and open deadlines
   ReportProgress* progress = nullptr;
   const std::atomic<bool>* cancelled = nullptr;
+  // Only cases of these procedures can be read, and only these are known to parameters and
+  // data.procedures() (an HTTP reader's procedures); nullopt: everything.
+  std::optional<std::vector<std::string>> readable_procedures;
 };
 
 struct ReportRequest {

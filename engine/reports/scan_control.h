@@ -25,9 +25,10 @@ class ScanControl {
   ScanControl(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* cancelled, ReportProgress* progress)
       : deadline_(deadline), cancelled_(cancelled), progress_(progress) {}
 
-  // Called for every row; does real work every kEvery rows. Non-OK: stop the scan.
+  // Called for every row; does real work at the first row and every kEvery rows after.
+  // Non-OK: stop the scan.
   Status Tick(const std::string& what, std::int64_t done, std::int64_t total) {
-    if (done % kEvery != 0) return Status::Ok();
+    if (done % kEvery != 0 && done != 1) return Status::Ok();
     return Check(what, done, total);
   }
   Status Check(const std::string& what, std::int64_t done, std::int64_t total);

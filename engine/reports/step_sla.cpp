@@ -151,7 +151,7 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
     if (!row.ok()) return row.status();
     if (!*row) break;
     // Progress by the id of the row read: rows come in id order, so it tells how far the scan is.
-    if (n % ScanControl::kEvery == 0) SIAGA_TRY(control.Check("step visits", steps->Int(7), step_total));
+    if (n % ScanControl::kEvery == 0 || n == 1) SIAGA_TRY(control.Check("step visits", steps->Int(7), step_total));
     ++result.rows_scanned;
     const std::int64_t case_id = steps->Int(0);
     if (case_id < 0 || case_id > max_case_id) continue;

@@ -880,7 +880,7 @@ class Engine::Transition {
       Transition draft(engine_, in.opens[i]);
       CommandResult r = draft.Run();
       if (!r.status.ok()) {
-        failed.push_back({{"draft", i}, {"error", r.status.message()}});
+        failed.push_back({{"draft", i + 1}, {"error", r.status.message()}});
         continue;
       }
       SIAGA_TRY(sp.Release());

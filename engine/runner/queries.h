@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,9 @@ struct CaseFilter {
   std::string procedure_id;  // empty for all
   int limit = 50;
   std::int64_t after_id = 0;  // paging: cases with a larger id
+  // Only cases of these procedures (a reader's own); empty: every procedure.
+  std::vector<std::string> readable_procedures;
+  bool restrict_to_readable = false;
 };
 
 // [{ id, number, procedure, title, status, opened_at, closed_at, outcome, open_steps: [...] }]

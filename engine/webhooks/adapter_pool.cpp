@@ -31,7 +31,8 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 // For poll(): -1 waits without end (the worker's own blocking reads).
 int RemainingMillis(SteadyTime deadline) {
   if (deadline == SteadyTime::max()) return -1;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+  // Rounded up, so that poll never wakes before the deadline.
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
   return left > 0 ? static_cast<int>(std::min<std::int64_t>(left, 1'000'000'000)) : 0;
 }
 
@@ -41,6 +42,7 @@ bool WriteAll(int fd, const char* data, std::size_t size, SteadyTime deadline) {
     pollfd p{fd, POLLOUT, 0};
     const int ready = poll(&p, 1, RemainingMillis(deadline));
     if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0 && std::chrono::steady_clock::now() < deadline) continue;
     if (ready <= 0) return false;
     const ssize_t n = write(fd, data, size);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
@@ -56,6 +58,7 @@ bool ReadAll(int fd, char* data, std::size_t size, SteadyTime deadline) {
     pollfd p{fd, POLLIN, 0};
     const int ready = poll(&p, 1, RemainingMillis(deadline));
     if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0 && std::chrono::steady_clock::now() < deadline) continue;
     if (ready <= 0) return false;
     const ssize_t n = read(fd, data, size);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;

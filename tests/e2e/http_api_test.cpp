@@ -231,7 +231,38 @@ TEST_CASE("http: API errors name the field, and reads page through cases", "[htt
   CHECK(sop.Json()["versions"].size() == 1);
   CHECK(sop.Json()["roles"].contains("kabid"));
   CHECK(s.Get("/api/adapters", admin).Json()["adapters"].size() == 6);
+  bool branches_listed = false;
+  const nlohmann::json detail = sop.Json();
+  for (const auto& step : detail["steps"])
+    if (step["id"] == "periksa") branches_listed = step["branches"] == nlohmann::json::array({"sesuai", "belum sesuai"});
+  CHECK(branches_listed);
   CHECK(s.Get("/api/me", kabid).Json()["roles"] == nlohmann::json::array({"kabid"}));
+}
+
+TEST_CASE("http: cases are read by their procedure's roles, admin and observers only", "[http][api][roles]") {
+  TempDir dir;
+  Server s(dir);
+  REQUIRE(s.port() > 0);
+  const std::string admin = s.Token("admin", {"admin"});
+  const int surakarta = OpenCase(s, admin);
+  HttpReply other = s.Post("/api/cases", {{"procedure", "trenggalek/layanan-insiden"}, {"title", "lain"}}, admin);
+  REQUIRE(other.status == 201);
+  const std::string kabid = s.Token("kabid", {"kabid"});          // a role of seed 004 only
+  const std::string helpdesk = s.Token("helpdesk", {"helpdesk"});  // a role of seed 001 only
+  const std::string observer = s.Token("inspektorat", {"pengamat"});
+  CHECK(s.Get("/api/cases/" + std::to_string(surakarta), kabid).status == 200);
+  CHECK(s.Get("/api/cases/" + std::to_string(surakarta), helpdesk).status == 403);
+  CHECK(s.Get("/api/cases/" + std::to_string(surakarta), observer).status == 200);
+  CHECK(s.Get("/api/cases", kabid).Json()["cases"].size() == 1);
+  CHECK(s.Get("/api/cases", helpdesk).Json()["cases"].size() == 1);
+  CHECK(s.Get("/api/cases", observer).Json()["cases"].size() == 2);
+  CHECK(s.Get("/api/cases", admin).Json()["cases"].size() == 2);
+  REQUIRE(Act(s, surakarta, {{"action", "attach"}, {"name", "rahasia.txt"}, {"content", "x"}, {"tlp", "RED"}}, admin).status == 200);
+  auto shown = s.Get("/api/cases/" + std::to_string(surakarta), admin).Json();
+  const std::string evidence = "/api/cases/" + std::to_string(surakarta) + "/evidence/" + std::to_string(shown["evidence"][0]["id"].get<int>());
+  CHECK(s.Get(evidence, kabid).status == 200);
+  CHECK(s.Get(evidence, helpdesk).status == 403);
+  CHECK(Act(s, surakarta, {{"action", "comment"}, {"text", "x"}}, observer).status == 403);  // observers only read
 }
 
 TEST_CASE("http: health, metrics, and a graceful stop on SIGTERM", "[http][api]") {
@@ -250,6 +281,8 @@ TEST_CASE("http: health, metrics, and a graceful stop on SIGTERM", "[http][api]"
   CHECK_THAT(metrics.body, Catch::Contains("siaga_engine_commands_total 1"));
   CHECK(Http("GET", s.Url("/")).status == 404);
   CHECK(Http("GET", s.Url("/../../etc/passwd")).status == 404);
+  CHECK(Http("PUT", s.Url("/api/cases")).status == 405);
+  CHECK_THAT(Http("GET", s.Url("/metrics")).body, Catch::Contains("siaga_http_requests_total{code=\"405\"} 1"));
   CHECK(s.Terminate() == 0);
   CHECK_THAT(s.log(), Catch::Contains("stopped after 1 command(s)"));
 }

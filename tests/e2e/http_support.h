@@ -161,7 +161,7 @@ class Server {
     return j.is_object() ? j.value("token", "") : "";
   }
   std::string Secret(const std::string& adapter) const {
-    RunResult r = RunSiaga({"--db", db(), "hook", "secret", adapter});
+    RunResult r = RunSiaga({"--db", db(), "--webhooks", webhooks_, "hook", "secret", adapter});
     return r.out.substr(0, 64);
   }
 
