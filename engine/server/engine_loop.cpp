@@ -117,6 +117,13 @@ void EngineLoop::ApplyJobs(std::vector<Job>& jobs) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<CommandResult> results = engine_.ApplyBatch(batch);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  {
+    // Counted before anyone is answered, so a client that reads /metrics after its answer sees it.
+    std::lock_guard lock(mu_);
+    stats_.batches++;
+    stats_.commands += batch.size();
+    stats_.last_batch_ms = ms;
+  }
   std::size_t at = 0;
   for (Job& j : jobs) {
     const std::size_t n = j.commands.size();
@@ -125,10 +132,6 @@ void EngineLoop::ApplyJobs(std::vector<Job>& jobs) {
     at += n;
     j.done.set_value(std::move(mine));
   }
-  std::lock_guard lock(mu_);
-  stats_.batches++;
-  stats_.commands += batch.size();
-  stats_.last_batch_ms = ms;
 }
 
 void EngineLoop::FireTimers() {
