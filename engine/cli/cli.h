@@ -65,6 +65,7 @@ void AddHookCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddTokenCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddStatusCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddMigrateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddReportCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace siaga::cli

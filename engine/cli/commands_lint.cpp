@@ -36,7 +36,7 @@ int RunLint(const GlobalOptions& global, const LintOptions& options) {
       diags.insert(diags.end(), found.begin(), found.end());
       continue;
     }
-    LoadResult r = LoadProcedureFile(file);
+    LoadResult r = LoadProcedureFile(file, FolderResolver(global.sop_dir));
     diags.insert(diags.end(), r.diagnostics.begin(), r.diagnostics.end());
     if (r.procedure) loaded.push_back(r.procedure);
   }
@@ -44,7 +44,7 @@ int RunLint(const GlobalOptions& global, const LintOptions& options) {
   std::vector<std::shared_ptr<CompiledProcedure>> context;
   for (const std::string& file : ListLuaFiles(global.sop_dir)) {
     if (linted.contains(file) || IsCalendarFile(file)) continue;
-    LoadResult r = LoadProcedureFile(file);
+    LoadResult r = LoadProcedureFile(file, FolderResolver(global.sop_dir));
     if (r.procedure) context.push_back(r.procedure);
   }
   std::vector<const ProcedureDef*> defs;

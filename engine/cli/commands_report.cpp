@@ -75,6 +75,7 @@ int Run(const GlobalOptions& global, const ReportOptions& o) {
   run.progress = &progress;
   auto report = RunReport(**db, catalog, request, run);
   if (!report.ok()) return Fail(report.status());
+  if (!report->script_log.empty()) std::cerr << "siaga: report " << o.name << " printed:\n" << report->script_log;
   auto text = RenderReport(*report, *format, o.table);
   if (!text.ok()) return Fail(text.status());
   if (o.output.empty() || o.output == "-") {

@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   AddTokenCommands(app, options, exit_code);
   AddServeCommand(app, options, exit_code);
   AddStatusCommands(app, options, exit_code);
+  AddMigrateCommand(app, options, exit_code);
   AddReportCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);

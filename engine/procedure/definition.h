@@ -2,6 +2,7 @@
 // prints. Built by the loader from the table a `sop/*.lua` file returns.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -91,6 +92,7 @@ struct ProcedureDef {
   TimeDefaults defaults;
   double warn_share = 0.75;  // waktu_default.peringatan: when a single-value deadline warns
   std::optional<TimeStandard> sla_kasus;
+  std::optional<std::int64_t> effective_from;  // berlaku_mulai: new cases take this version from then on
   std::string sla_sumber;
   std::map<std::string, RoleDef> roles;
   std::vector<std::string> role_order;  // as declared: the Pelaksana columns

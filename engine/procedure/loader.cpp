@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/clock.h"
 #include "common/sha256.h"
 #include "lua/json_bridge.h"
 #include "procedure/lint.h"
@@ -19,7 +20,7 @@ constexpr const char* kLineKey = "__siaga_line";
 constexpr const char* kSopMarker = "__siaga_sop";
 
 const std::set<std::string> kTopLevelKeys = {
-    "id", "revision", "instansi", "zona_waktu", "identitas", "waktu_default", "sla_kasus",
+    "id", "revision", "instansi", "zona_waktu", "identitas", "waktu_default", "sla_kasus", "berlaku_mulai",
     "pelaksana", "kasus", "on_open", "on_close", "fungsi", "langkah", kSopMarker};
 const std::set<std::string> kStepKeys = {
     "no", "kegiatan", "en", "pelaksana", "kelengkapan", "waktu", "output", "keterangan", "sumber",
@@ -31,6 +32,14 @@ bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+// "agency/slug": lower-case letters, digits, '_' and '-', one or more '/'-separated parts.
+bool ValidProcedureId(const std::string& id) {
+  if (id.empty() || id.size() > 128 || id.front() == '/' || id.back() == '/' || id.find("//") != std::string::npos) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '/')) return false;
   return true;
 }
 
@@ -66,6 +75,124 @@ int SopConstructor(lua_State* L) {
   lua_pushboolean(L, 1);
   lua_setfield(L, 1, kSopMarker);
   lua_settop(L, 1);
+  return 1;
+}
+
+// ---- turunan: a procedure that extends a base procedure -----------------------------------------
+
+// The merge, in Lua so that hooks and step tables stay plain Lua values of this state.
+//   turunan "bersama/penanganan-insiden" {
+//     id = "...", instansi = "...",                       -- top-level keys replace the base's
+//     pelaksana = { analis = { label = "..." } },         -- pelaksana, kasus, fungsi, identitas merge by key
+//     ubah   = { triage = { waktu = "4 jam" } },          -- fields replaced in a base step
+//     tambah = { task "verifikasi" { setelah = "triage", ... } },  -- new steps (after `setelah`, or last)
+//     hapus  = { "step_id" },                             -- base steps left out
+//   }
+constexpr const char* kExtendChunk = R"lua(
+local base, changes = ...
+local function copy(t) local c = {} for k, v in pairs(t) do c[k] = v end return c end
+if type(changes) ~= "table" then error("turunan: the changes must be a table { ... }", 0) end
+local out = copy(base)
+for k, v in pairs(changes) do
+  if k == "ubah" or k == "tambah" or k == "hapus" then
+    -- below
+  elseif (k == "pelaksana" or k == "kasus" or k == "fungsi" or k == "identitas") and type(v) == "table" then
+    local merged = copy(base[k] or {})
+    for kk, vv in pairs(v) do merged[kk] = vv end
+    out[k] = merged
+  else
+    out[k] = v
+  end
+end
+local steps = {}
+for i, s in ipairs(base.langkah or {}) do steps[i] = s end
+local function find(id)
+  for i, s in ipairs(steps) do if s.__siaga_id == id then return i end end
+  return nil
+end
+for id, fields in pairs(changes.ubah or {}) do
+  local i = find(id)
+  if not i then error("turunan: ubah." .. tostring(id) .. ": the base has no such step", 0) end
+  if type(fields) ~= "table" then error("turunan: ubah." .. id .. " must be a table of fields", 0) end
+  local step = copy(steps[i])
+  for k, v in pairs(fields) do step[k] = v end
+  steps[i] = step
+end
+for _, id in ipairs(changes.hapus or {}) do
+  local i = find(id)
+  if not i then error("turunan: hapus: the base has no step '" .. tostring(id) .. "'", 0) end
+  table.remove(steps, i)
+end
+for _, step in ipairs(changes.tambah or {}) do
+  if type(step) ~= "table" or not step.__siaga_id then error("turunan: tambah takes steps, e.g. task 'id' { ... }", 0) end
+  if find(step.__siaga_id) then error("turunan: tambah: step '" .. step.__siaga_id .. "' exists; change it with ubah", 0) end
+  local after = step.setelah
+  step.setelah = nil
+  if after ~= nil then
+    local i = find(after)
+    if not i then error("turunan: tambah." .. step.__siaga_id .. ".setelah: no step '" .. tostring(after) .. "'", 0) end
+    table.insert(steps, i + 1, step)
+  else
+    steps[#steps + 1] = step
+  end
+end
+out.langkah = steps
+out.__siaga_base = nil
+return out
+)lua";
+
+struct ExtendContext {
+  BaseResolver resolver;
+  nlohmann::json bases = nlohmann::json::object();
+  std::vector<std::string> chain;  // ids being extended, to refuse cycles
+};
+
+constexpr const char* kExtendContextKey = "siaga.extend";
+
+ExtendContext* ExtendContextOf(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kExtendContextKey);
+  auto* ctx = static_cast<ExtendContext*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return ctx;
+}
+
+// turunan "id" { changes }: the inner function, with the base id as upvalue.
+int ExtendWith(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const std::string id = lua_tostring(L, lua_upvalueindex(1));
+  ExtendContext* ctx = ExtendContextOf(L);
+  if (ctx == nullptr || !ctx->resolver) return luaL_error(L, "turunan \"%s\": bases are not available here", id.c_str());
+  if (std::find(ctx->chain.begin(), ctx->chain.end(), id) != ctx->chain.end() || ctx->chain.size() >= 8)
+    return luaL_error(L, "turunan \"%s\": the bases extend each other in a circle (or more than 8 deep)", id.c_str());
+  Result<BaseSource> base = ctx->resolver(id);
+  if (!base.ok()) return luaL_error(L, "turunan \"%s\": %s", id.c_str(), base.status().message().c_str());
+  ctx->bases[id] = {{"file", base->file}, {"source", base->source}};
+  LuaSandbox* sb = LuaSandbox::From(L);
+  Status st = sb->Load(base->source, base->file);
+  if (!st.ok()) return luaL_error(L, "turunan \"%s\": %s", id.c_str(), st.message().c_str());
+  ctx->chain.push_back(id);
+  lua_call(L, 0, 1);  // inside the caller's protected call: errors propagate with their message
+  ctx->chain.pop_back();
+  if (!lua_istable(L, -1)) return luaL_error(L, "turunan \"%s\": %s does not return sop { ... }", id.c_str(), base->file.c_str());
+  lua_getfield(L, -1, kSopMarker);
+  const bool is_sop = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (!is_sop) return luaL_error(L, "turunan \"%s\": %s does not return sop { ... }", id.c_str(), base->file.c_str());
+  const int base_index = lua_gettop(L);
+  Status merge = sb->Load(kExtendChunk, "=turunan");
+  if (!merge.ok()) return luaL_error(L, "turunan: internal merge failed to load: %s", merge.message().c_str());
+  lua_pushvalue(L, base_index);
+  lua_pushvalue(L, 1);
+  lua_call(L, 2, 1);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, kSopMarker);
+  return 1;
+}
+
+int ExtendConstructor(lua_State* L) {
+  luaL_checkstring(L, 1);
+  lua_pushvalue(L, 1);
+  lua_pushcclosure(L, ExtendWith, 1);
   return 1;
 }
 
@@ -464,6 +591,14 @@ void ReadProcedure(TableReader& r, int table, ProcedureDef& def) {
   def.instansi = r.StringField(table, "instansi", 0, "");
   const std::string zone = r.StringField(table, "zona_waktu", 0, "");
   if (!zone.empty()) def.zona_waktu = zone;
+  // berlaku_mulai: the day (in the agency's zone) or instant from which new cases take this version.
+  const std::string effective = r.StringField(table, "berlaku_mulai", 0, "");
+  if (!effective.empty()) {
+    const int offset = def.zona_waktu == "WITA" ? 8 * 60 : def.zona_waktu == "WIT" ? 9 * 60 : 7 * 60;
+    auto t = ParseInstant(effective, offset);
+    if (t.ok()) def.effective_from = *t;
+    else r.Error(0, "", "berlaku_mulai", "not a date like \"2026-02-01\": " + t.status().message());
+  }
 
   lua_getfield(L, table, "identitas");
   if (!lua_isnil(L, -1)) {
@@ -657,7 +792,26 @@ LuaLimits ProcedureLoadLimits() {
   return limits;
 }
 
-LoadResult LoadProcedureSource(std::string_view source, const std::string& file_name, const LuaLimits& limits) {
+BaseResolver FolderResolver(const std::string& root) {
+  return [root](const std::string& id) -> Result<BaseSource> {
+    if (!ValidProcedureId(id)) return InvalidArgument("'" + id + "' is not a procedure id");
+    const std::string path = root + "/" + id + ".lua";
+    bool ok = false;
+    std::string source = ReadWholeFile(path, ok);
+    if (!ok) return NotFound("no base procedure file " + path);
+    return BaseSource{std::move(source), path};
+  };
+}
+
+BaseResolver StoredResolver(const nlohmann::json& bases) {
+  return [bases](const std::string& id) -> Result<BaseSource> {
+    if (!bases.is_object() || !bases.contains(id)) return NotFound("the stored version has no base '" + id + "'");
+    return BaseSource{bases[id].value("source", ""), bases[id].value("file", id)};
+  };
+}
+
+LoadResult LoadProcedureSource(std::string_view source, const std::string& file_name, const LuaLimits& limits,
+                               const BaseResolver& resolver) {
   LoadResult result;
   auto& diags = result.diagnostics;
   auto sandbox = LuaSandbox::Create(limits);
@@ -676,6 +830,10 @@ LoadResult LoadProcedureSource(std::string_view source, const std::string& file_
     lua_setfield(L, -2, kind);
     lua_pop(L, 1);
   }
+  ExtendContext extend{resolver, nlohmann::json::object(), {}};
+  lua_pushlightuserdata(L, &extend);
+  lua_setfield(L, LUA_REGISTRYINDEX, kExtendContextKey);
+  sb.RegisterGlobal("turunan", ExtendConstructor);
 
   Status st = sb.Load(source, file_name);
   if (st.ok()) st = sb.ProtectedCall(0, 1);
@@ -697,7 +855,12 @@ LoadResult LoadProcedureSource(std::string_view source, const std::string& file_
 
   ProcedureDef def;
   def.file = file_name;
-  def.hash = Sha256Hex(source);
+  // A derived version is its own text plus its bases' texts: editing a base makes a new version.
+  std::string hashed(source);
+  for (const auto& [id, base] : extend.bases.items()) hashed += "\n--[[base " + id + "]]\n" + base.value("source", "");
+  def.hash = Sha256Hex(hashed);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kExtendContextKey);  // `extend` dies with this call
   TableReader reader(L, file_name, diags);
   ReadProcedure(reader, lua_gettop(L), def);
   LuaRef table = LuaRef::PopFrom(L);
@@ -705,10 +868,11 @@ LoadResult LoadProcedureSource(std::string_view source, const std::string& file_
   if (HasErrors(diags)) return result;
   result.procedure = std::make_shared<CompiledProcedure>(std::move(def), std::move(*sandbox), std::move(table),
                                                          std::string(source));
+  result.procedure->set_bases(std::move(extend.bases));
   return result;
 }
 
-LoadResult LoadProcedureFile(const std::string& path) {
+LoadResult LoadProcedureFile(const std::string& path, const BaseResolver& resolver) {
   bool ok = false;
   std::string source = ReadWholeFile(path, ok);
   if (!ok) {
@@ -716,7 +880,7 @@ LoadResult LoadProcedureFile(const std::string& path) {
     r.diagnostics.push_back({Diagnostic::Severity::kError, path, 0, "", "", "cannot read the file"});
     return r;
   }
-  return LoadProcedureSource(source, path);
+  return LoadProcedureSource(source, path, ProcedureLoadLimits(), resolver);
 }
 
 }  // namespace siaga

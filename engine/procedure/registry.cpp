@@ -35,7 +35,9 @@ std::vector<Diagnostic> ProcedureRegistry::LoadDirectory(const std::string& root
       diagnostics.insert(diagnostics.end(), found.begin(), found.end());
       continue;
     }
-    LoadResult r = LoadProcedureFile(file);
+    // `turunan "id"` finds its base as ROOT/id.lua (a single file: two folders up, agency/slug).
+    const std::string resolver_root = fs::is_directory(root, ec) ? root : fs::path(file).parent_path().parent_path().string();
+    LoadResult r = LoadProcedureFile(file, FolderResolver(resolver_root.empty() ? "." : resolver_root));
     diagnostics.insert(diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
     if (r.procedure) loaded.push_back(r.procedure);
   }
@@ -74,9 +76,11 @@ std::shared_ptr<CompiledProcedure> ProcedureRegistry::ByHash(const std::string& 
 
 Result<std::shared_ptr<CompiledProcedure>> ProcedureRegistry::LoadStored(const std::string& hash,
                                                                         const std::string& source,
-                                                                        const std::string& file) {
+                                                                        const std::string& file,
+                                                                        const std::string& bases_json) {
   if (auto p = ByHash(hash)) return p;
-  LoadResult r = LoadProcedureSource(source, file);
+  const auto bases = nlohmann::json::parse(bases_json, nullptr, false);
+  LoadResult r = LoadProcedureSource(source, file, ProcedureLoadLimits(), StoredResolver(bases.is_discarded() ? nlohmann::json::object() : bases));
   if (!r.procedure) {
     std::string why;
     for (const auto& d : r.diagnostics)

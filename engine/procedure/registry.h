@@ -42,7 +42,7 @@ class ProcedureRegistry {
   std::shared_ptr<CompiledProcedure> ByHash(const std::string& hash) const;
   // Loads a stored version's source (from the store) unless it is already loaded.
   Result<std::shared_ptr<CompiledProcedure>> LoadStored(const std::string& hash, const std::string& source,
-                                                        const std::string& file);
+                                                        const std::string& file, const std::string& bases_json = "{}");
   std::vector<std::shared_ptr<CompiledProcedure>> LatestAll() const;
 
   // Takes a reload's procedures in: changed files that load replace their procedure; a file that

@@ -49,6 +49,7 @@ struct ReportOutput {
   std::vector<ReportTable> tables;
   std::vector<ReportChart> charts;
   std::vector<std::string> notes;
+  std::string script_log;  // what the script print()ed (bounded by the sandbox), for its author
 };
 
 }  // namespace siaga

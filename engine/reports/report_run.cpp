@@ -73,9 +73,12 @@ Result<std::unique_ptr<Database>> OpenReportStore(const std::string& path) {
   if (!row.ok()) return row.status();
   const std::int64_t version = q->Int(0);
   q->Run();
-  if (version != kSchemaVersion)
-    return StorageError("store " + path + " is at schema version " + std::to_string(version) + ", this siaga reads version " +
-                        std::to_string(kSchemaVersion) + " (open it once with a writing command, e.g. siaga case list)");
+  if (version > kSchemaVersion)
+    return StorageError("store " + path + " has schema version " + std::to_string(version) + ", newer than this siaga (" +
+                        std::to_string(kSchemaVersion) + "); upgrade siaga");
+  if (version < kSchemaVersion)  // reports never write: the store is migrated by a writing command
+    return StorageError("store " + path + " has schema version " + std::to_string(version) + ", older than this siaga (" +
+                        std::to_string(kSchemaVersion) + "); run a writing command once to migrate it, e.g. siaga case list");
   return std::move(*db);
 }
 
@@ -170,6 +173,7 @@ Result<ReportOutput> RunReport(Database& db, const ReportCatalog& catalog, const
   }
   if (options.progress != nullptr) options.progress->Finish();
   if (!st.ok()) return Prefixed(request.name, st);
+  out.script_log = lua.log();
   return out;
 }
 

@@ -21,7 +21,7 @@ constexpr std::size_t kMaxEvidenceBytes = 16u << 20;
 
 struct CaseRow {
   std::int64_t id = 0;
-  std::string number, procedure_id, title, status, hash, source, file;
+  std::string number, procedure_id, title, status, hash, source, file, bases = "{}";
   std::int64_t version_id = 0;
   nlohmann::json fields = nlohmann::json::object();
   std::optional<std::int64_t> parent_case_id, parent_step_id;
@@ -82,6 +82,7 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kAssign: return "assign";
     case Command::Type::kIngest: return "ingest";
     case Command::Type::kPublishProcedures: return "publish_procedures";
+    case Command::Type::kMigrate: return "migrate";
   }
   return "?";
 }
@@ -108,6 +109,7 @@ class Engine::Transition {
       case Command::Type::kAssign: st = Assign(); break;
       case Command::Type::kIngest: st = Ingest(); break;
       case Command::Type::kPublishProcedures: st = PublishProcedures(); break;
+      case Command::Type::kMigrate: st = Migrate(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -121,7 +123,7 @@ class Engine::Transition {
   Result<CaseRow> LoadCase(std::int64_t case_id) {
     auto q = db_.Prepare(
         "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.fields, c.version_id, v.hash, v.source, "
-        "v.file, c.parent_case_id, c.parent_step_id FROM cases c JOIN procedure_versions v ON v.id = c.version_id "
+        "v.file, c.parent_case_id, c.parent_step_id, v.bases FROM cases c JOIN procedure_versions v ON v.id = c.version_id "
         "WHERE c.id = ?");
     if (!q.ok()) return q.status();
     q->Bind(1, case_id);
@@ -142,12 +144,13 @@ class Engine::Transition {
     c.file = q->Text(9);
     c.parent_case_id = q->OptionalInt(10);
     c.parent_step_id = q->OptionalInt(11);
+    c.bases = q->Text(12);
     q->Run();
     return c;
   }
 
   Result<std::shared_ptr<CompiledProcedure>> ProcedureOf(const CaseRow& c) {
-    return engine_.registry_.LoadStored(c.hash, c.source, c.file);
+    return engine_.registry_.LoadStored(c.hash, c.source, c.file, c.bases);
   }
 
   std::vector<InstanceRow> OpenInstances(std::int64_t case_id) {
@@ -598,10 +601,10 @@ class Engine::Transition {
 
   Result<std::int64_t> PublishVersion(const CompiledProcedure& proc) {
     const ProcedureDef& def = proc.def();
-    auto ins = db_.Prepare("INSERT OR IGNORE INTO procedure_versions(procedure_id, hash, revision, file, title, zona_waktu, source, published_at) VALUES (?,?,?,?,?,?,?,?)");
+    auto ins = db_.Prepare("INSERT OR IGNORE INTO procedure_versions(procedure_id, hash, revision, file, title, zona_waktu, source, published_at, effective_from, bases) VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, def.id).Bind(2, def.hash).Bind(3, def.revision).Bind(4, def.file).Bind(5, def.Title()).Bind(6, def.zona_waktu)
-        .Bind(7, proc.source()).Bind(8, now_);
+        .Bind(7, proc.source()).Bind(8, now_).Bind(9, def.effective_from).Bind(10, proc.bases().dump());
     Status st = ins->Run();
     if (!st.ok()) return st;
     if (db_.Changes() == 1) {
@@ -673,9 +676,30 @@ class Engine::Transition {
 
   // ---- commands ------------------------------------------------------------------------------
 
+  // The version new cases take: the newest whose berlaku_mulai has come. A file's newest version
+  // that is not in force yet leaves the one before it (stored when it was published) serving.
+  Result<std::shared_ptr<CompiledProcedure>> VersionInForce(const std::string& procedure_id) {
+    auto latest = engine_.registry_.Latest(procedure_id);
+    if (!latest) return NotFound("no procedure '" + procedure_id + "' is loaded (see siaga lint for load errors)");
+    if (!latest->def().effective_from || *latest->def().effective_from <= now_) return latest;
+    auto q = db_.Prepare("SELECT hash, source, file, bases FROM procedure_versions WHERE procedure_id = ? AND hash != ? "
+                         "AND COALESCE(effective_from, 0) <= ? ORDER BY id DESC LIMIT 1");
+    if (!q.ok()) return q.status();
+    q->Bind(1, procedure_id).Bind(2, latest->def().hash).Bind(3, now_);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row)
+      return Conflict("procedure " + procedure_id + " takes effect on " + FormatUtc(*latest->def().effective_from) +
+                      " (berlaku_mulai) and no earlier version is stored to serve until then");
+    const std::string hash = q->Text(0), source = q->Text(1), file = q->Text(2), bases = q->Text(3);
+    q->Run();
+    return engine_.registry_.LoadStored(hash, source, file, bases);
+  }
+
   Status OpenCase() {
-    auto proc = engine_.registry_.Latest(command_.procedure_id);
-    if (!proc) return NotFound("no procedure '" + command_.procedure_id + "' is loaded (see siaga lint for load errors)");
+    auto in_force = VersionInForce(command_.procedure_id);
+    if (!in_force.ok()) return in_force.status();
+    auto proc = *in_force;
     if (command_.title.size() > 500) return InvalidArgument("title: at most 500 characters");
     SIAGA_TRY(CheckParticipant(proc->def(), "open its cases"));
     if (!command_.dedupe_key.empty()) {
@@ -914,6 +938,92 @@ class Engine::Transition {
     for (auto& [k, v] : result.items()) detail_[k] = v;
     detail_["state"] = state;
     if (!error.empty()) detail_["error"] = error;
+    return Status::Ok();
+  }
+
+  // Moves a running case to another version of its procedure. Open steps that exist in the new
+  // version stay as they are (deadlines too); others move to the step the mapping names, as a new
+  // visit. The new version's fungsi.migrasi(ctx), when it has one, runs last (e.g. to set fields).
+  Status Migrate() {
+    auto loaded = CaseForCommand();
+    if (!loaded.ok()) return loaded.status();
+    CaseRow& c = loaded->first;
+    SIAGA_TRY(CheckAdmin("migrate cases"));
+    std::shared_ptr<CompiledProcedure> to;
+    if (command_.label.empty()) {
+      auto in_force = VersionInForce(c.procedure_id);
+      if (!in_force.ok()) return in_force.status();
+      to = *in_force;
+    } else {
+      to = engine_.registry_.ByHash(command_.label);
+      if (!to) {
+        auto q = db_.Prepare("SELECT hash, source, file, bases FROM procedure_versions WHERE hash = ? OR hash LIKE ? || '%' LIMIT 2");
+        if (!q.ok()) return q.status();
+        q->Bind(1, command_.label).Bind(2, command_.label);
+        auto row = q->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) return InvalidField("to", "no stored version " + command_.label);
+        const std::string hash = q->Text(0), source = q->Text(1), file = q->Text(2), bases = q->Text(3);
+        q->Run();
+        auto stored = engine_.registry_.LoadStored(hash, source, file, bases);
+        if (!stored.ok()) return stored.status();
+        to = *stored;
+      }
+    }
+    if (to->def().id != c.procedure_id)
+      return InvalidField("to", "version " + to->def().hash.substr(0, 12) + " is of " + to->def().id + ", not " + c.procedure_id);
+    if (to->def().hash == c.hash) return Conflict("case " + c.number + " already runs on version " + c.hash.substr(0, 12));
+    const nlohmann::json& mapping = command_.fields;
+    struct Move {
+      InstanceRow inst;
+      std::string target;
+    };
+    std::vector<Move> moves;
+    for (const InstanceRow& inst : OpenInstances(c.id)) {
+      std::string target = inst.step_id;
+      if (mapping.contains(inst.step_id)) {
+        if (!mapping[inst.step_id].is_string()) return InvalidField("map." + inst.step_id, "must name a step");
+        target = mapping[inst.step_id].get<std::string>();
+      }
+      if (to->def().Find(target) == nullptr)
+        return InvalidField("map." + inst.step_id, "open step '" + inst.step_id + "' has no step '" + target +
+                                                       "' in the new version; map it, e.g. " + inst.step_id + "=<step of the new version>");
+      moves.push_back({inst, target});
+    }
+    auto version = PublishVersion(*to);
+    if (!version.ok()) return version.status();
+    const std::string old_hash = c.hash;
+    c.version_id = *version;
+    c.hash = to->def().hash;
+    c.source = to->source();
+    c.file = to->def().file;
+    c.bases = to->bases().dump();
+    auto q = db_.Prepare("UPDATE cases SET version_id = ? WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, *version).Bind(2, c.id);
+    SIAGA_TRY(q->Run());
+    nlohmann::json moved = nlohmann::json::object();
+    for (const Move& m : moves) {
+      if (m.target == m.inst.step_id) continue;
+      auto cancel = db_.Prepare("UPDATE step_instances SET state = 'cancelled', completed_at = ?, completed_by = ?, outcome = 'migrated' WHERE id = ?");
+      if (!cancel.ok()) return cancel.status();
+      cancel->Bind(1, now_).Bind(2, command_.actor.name).Bind(3, m.inst.id);
+      SIAGA_TRY(cancel->Run());
+      SIAGA_TRY(CancelTimers("step_instance_id", m.inst.id));
+      moved[m.inst.step_id] = m.target;
+    }
+    SIAGA_TRY(Audit(c.id, std::nullopt, "case_migrated",
+                    {{"from", old_hash}, {"to", c.hash}, {"revision", to->def().revision}, {"moved", moved}, {"note", command_.note}}));
+    for (const auto& [old_step, target] : moved.items()) SIAGA_TRY(Enter(c, to, target.get<std::string>()));
+    if (to->PushFunction("migrasi")) {
+      lua_pop(to->sandbox().state(), 1);
+      HookOutcome ran = RunFunction(*to, "migrasi", Snapshot(c));
+      if (!ran.status.ok()) return ran.status;
+      SIAGA_TRY(ApplyEffects(c, *to, std::nullopt, ran.effects, "fungsi 'migrasi'"));
+    }
+    detail_["from"] = old_hash;
+    detail_["to"] = c.hash;
+    detail_["moved"] = moved;
     return Status::Ok();
   }
 
@@ -1170,7 +1280,11 @@ Engine::Engine(Database& db, ProcedureRegistry& registry, const Clock& clock)
 
 Engine::~Engine() = default;
 
-std::vector<CommandResult> Engine::ApplyBatch(const std::vector<Command>& commands) {
+std::vector<CommandResult> Engine::ApplyBatch(const std::vector<Command>& commands) { return Run(commands, true); }
+
+std::vector<CommandResult> Engine::DryRun(const std::vector<Command>& commands) { return Run(commands, false); }
+
+std::vector<CommandResult> Engine::Run(const std::vector<Command>& commands, bool commit) {
   std::vector<CommandResult> results(commands.size());
   Status st = db_.Begin();
   if (!st.ok()) {
@@ -1192,6 +1306,10 @@ std::vector<CommandResult> Engine::ApplyBatch(const std::vector<Command>& comman
       Status released = sp.Release();
       if (!released.ok()) results[i].status = released;
     }
+  }
+  if (!commit) {
+    db_.Rollback();
+    return results;
   }
   st = db_.Commit();
   if (!st.ok()) {
@@ -1218,15 +1336,15 @@ Result<bool> Engine::CalendarChanged() {
 }
 
 Result<std::shared_ptr<CompiledProcedure>> Engine::ProcedureOfCase(std::int64_t case_id) {
-  auto q = db_.Prepare("SELECT v.hash, v.source, v.file FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");
+  auto q = db_.Prepare("SELECT v.hash, v.source, v.file, v.bases FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, case_id);
   auto row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return NotFound("case " + std::to_string(case_id) + " does not exist");
-  const std::string hash = q->Text(0), source = q->Text(1), file = q->Text(2);
+  const std::string hash = q->Text(0), source = q->Text(1), file = q->Text(2), bases = q->Text(3);
   q->Run();
-  return registry_.LoadStored(hash, source, file);
+  return registry_.LoadStored(hash, source, file, bases);
 }
 
 Result<std::unique_ptr<Database>> OpenStore(const std::string& path) {

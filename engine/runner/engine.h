@@ -59,6 +59,8 @@ struct Command {
     kAssign,              // an open step to a user (assignee) and/or to another role (label)
     kIngest,              // a webhook payload: inbox row plus the cases of its drafts
     kPublishProcedures,   // store every loaded procedure's version (after a start or a reload)
+    kMigrate,             // move a running case to another version (label: hash or "" for the one in force;
+                          // fields: { old_step = new_step } for open steps the new version lacks)
   };
   Type type = Type::kComment;
   Actor actor;
@@ -91,6 +93,8 @@ class Engine {
   // Applies the commands in one transaction; results are in the same order.
   // A storage failure of the whole transaction fails every command of the batch.
   std::vector<CommandResult> ApplyBatch(const std::vector<Command>& commands);
+  // Runs the commands as ApplyBatch does, then rolls everything back: what they would do.
+  std::vector<CommandResult> DryRun(const std::vector<Command>& commands);
   CommandResult Apply(const Command& command);
 
   // The procedure a case runs on (its pinned version).
@@ -104,6 +108,7 @@ class Engine {
 
  private:
   class Transition;  // the work of one command, defined in engine.cpp
+  std::vector<CommandResult> Run(const std::vector<Command>& commands, bool commit);
   Database& db_;
   ProcedureRegistry& registry_;
   const Clock& clock_;

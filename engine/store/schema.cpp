@@ -170,6 +170,11 @@ ALTER TABLE evidence ADD COLUMN content BLOB;
 ALTER TABLE step_instances ADD COLUMN assignee TEXT;
 CREATE INDEX cases_by_procedure ON cases(procedure_id, id);
 )sql",
+    // 4: versions take effect on a date; a derived procedure keeps the sources of its bases.
+    R"sql(
+ALTER TABLE procedure_versions ADD COLUMN effective_from INTEGER;
+ALTER TABLE procedure_versions ADD COLUMN bases TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 
 }  // namespace

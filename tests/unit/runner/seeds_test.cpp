@@ -26,6 +26,10 @@ struct Seeds {
 
   Seeds() {
     const auto diags = registry.LoadDirectory(test::kSeedDir);
+    std::string errors;
+    for (const auto& d : diags)
+      if (d.severity == Diagnostic::Severity::kError) errors += d.ToString() + "\n";
+    INFO(errors);
     REQUIRE_FALSE(HasErrors(diags));
   }
 
