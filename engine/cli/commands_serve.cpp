@@ -63,10 +63,20 @@ struct StatusFile {
   }
 };
 
+// The webhook side of a catalog, compiled off the engine loop.
+struct HookConfig {
+  AdapterSet adapters;
+  Result<Routes> routes = Routes();
+};
+
+HookConfig LoadHookConfig(const std::string& webhooks_dir) {
+  return {LoadAdapters(webhooks_dir), Routes::LoadFile(webhooks_dir + "/routes.lua")};
+}
+
 // `previous`: what served until now; an adapter or routes file that no longer loads keeps its
 // previous version, as procedures do.
 std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, const std::vector<Diagnostic>& diagnostics,
-                                            const std::string& webhooks_dir, const ServerCatalog* previous, Status& routes_status) {
+                                            const HookConfig& hooks, const ServerCatalog* previous, Status& routes_status) {
   auto catalog = std::make_shared<ServerCatalog>();
   for (const auto& proc : registry.LatestAll()) {
     const ProcedureDef& def = proc->def();
@@ -99,7 +109,7 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
   }
   for (const Diagnostic& d : diagnostics)
     if (d.severity == Diagnostic::Severity::kError) catalog->procedure_errors.push_back(d.ToString());
-  AdapterSet adapters = LoadAdapters(webhooks_dir);
+  const AdapterSet& adapters = hooks.adapters;
   for (const auto& [name, script] : adapters.adapters) catalog->adapters[name] = script->info();
   catalog->adapter_errors = adapters.errors;
   if (previous != nullptr) {
@@ -107,7 +117,7 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
       for (const auto& [name, info] : previous->adapters)
         if (error.rfind(info.file + ":", 0) == 0 && !catalog->adapters.contains(name)) catalog->adapters[name] = info;
   }
-  auto routes = Routes::LoadFile(webhooks_dir + "/routes.lua");
+  const Result<Routes>& routes = hooks.routes;
   routes_status = routes.status();
   if (routes.ok()) {
     catalog->routes = *routes;
@@ -154,7 +164,7 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   if (!loaded.ok()) return Fail(loaded.status());
 
   Status routes_status;
-  auto catalog = BuildCatalog(s.registry, s.diagnostics, global.webhooks_dir, nullptr, routes_status);
+  auto catalog = BuildCatalog(s.registry, s.diagnostics, LoadHookConfig(global.webhooks_dir), nullptr, routes_status);
   if (!routes_status.ok()) return Fail(routes_status);
   for (const auto& e : catalog->adapter_errors) spdlog::warn("webhook adapter not served: {}", e);
   CatalogHolder catalogs(catalog);
@@ -179,16 +189,19 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   const std::string status_path = global.db_path + ".status.json";
   StatusFile status{status_path, options.http.listen, FormatUtc(SystemClock().Now())};
   status.Write(*catalog, nullptr);
-  Reloader reloader(global.sop_dir, loop, engine, s.registry, [&](const ReloadOutcome& outcome) {
-    // On the engine loop, right after the swap: the HTTP side sees the same procedures.
-    Status routes;
-    auto previous = catalogs.Get();
-    std::vector<Diagnostic> diagnostics = outcome.report.diagnostics;
-    auto next = BuildCatalog(s.registry, diagnostics, global.webhooks_dir, previous.get(), routes);
-    next->last_reload = ReloadToJson(outcome);
-    catalogs.Set(next);
-    status.Write(*next, &outcome);
-  });
+  std::shared_ptr<HookConfig> next_hooks;  // written by the reloader thread, read on the loop
+  Reloader reloader(
+      global.sop_dir, loop, engine, s.registry,
+      [&](const ReloadOutcome& outcome) {
+        // On the engine loop, right after the swap: the HTTP side sees the same procedures.
+        Status routes;
+        auto previous = catalogs.Get();
+        auto next = BuildCatalog(s.registry, outcome.report.diagnostics, *next_hooks, previous.get(), routes);
+        next->last_reload = ReloadToJson(outcome);
+        catalogs.Set(next);
+        status.Write(*next, &outcome);
+      },
+      [&] { next_hooks = std::make_shared<HookConfig>(LoadHookConfig(global.webhooks_dir)); });
   reloader.Start();
   FileWatcher watcher({global.sop_dir, global.webhooks_dir}, [&](const std::vector<std::string>& files) {
     reloader.Trigger("changed: " + (files.empty() ? std::string("?") : files.front()) +

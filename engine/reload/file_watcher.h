@@ -20,7 +20,7 @@ class FileWatcher {
  public:
   using Callback = std::function<void(const std::vector<std::string>& changed)>;
 
-  FileWatcher(std::vector<std::string> roots, Callback on_change, std::chrono::milliseconds quiet = std::chrono::milliseconds(40));
+  FileWatcher(std::vector<std::string> roots, Callback on_change, std::chrono::milliseconds quiet = std::chrono::milliseconds(20));
   ~FileWatcher();
   Status Start();
   void Stop();

@@ -6,8 +6,10 @@
 
 namespace siaga {
 
-Reloader::Reloader(std::string sop_dir, EngineLoop& loop, Engine& engine, ProcedureRegistry& registry, AfterAdopt after)
-    : sop_dir_(std::move(sop_dir)), loop_(loop), engine_(engine), registry_(registry), after_(std::move(after)) {
+Reloader::Reloader(std::string sop_dir, EngineLoop& loop, Engine& engine, ProcedureRegistry& registry, AfterAdopt after,
+                   Prepare prepare)
+    : sop_dir_(std::move(sop_dir)), loop_(loop), engine_(engine), registry_(registry), after_(std::move(after)),
+      prepare_(std::move(prepare)) {
   pending_future_ = pending_.get_future().share();
 }
 
@@ -66,6 +68,7 @@ ReloadOutcome Reloader::ReloadOnce(const std::string& reason) {
   outcome.reason = reason;
   outcome.sequence = ++sequence_;
   auto set = std::make_shared<ReloadSet>(CompileDirectory(sop_dir_));
+  if (prepare_) prepare_();
   outcome.compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   auto adopted = loop_.Post([&, set] {
     outcome.report = registry_.Adopt(std::move(*set));

@@ -30,8 +30,12 @@ class Reloader {
  public:
   // Runs on the engine loop right after a reload was adopted (e.g. to publish a new HTTP catalog).
   using AfterAdopt = std::function<void(const ReloadOutcome&)>;
+  // Runs on the reloader's thread before the swap: work that need not hold the engine loop
+  // (e.g. compiling webhook adapters for the next HTTP catalog).
+  using Prepare = std::function<void()>;
 
-  Reloader(std::string sop_dir, EngineLoop& loop, Engine& engine, ProcedureRegistry& registry, AfterAdopt after);
+  Reloader(std::string sop_dir, EngineLoop& loop, Engine& engine, ProcedureRegistry& registry, AfterAdopt after,
+           Prepare prepare = nullptr);
   ~Reloader();
   void Start();
   void Stop();
@@ -47,6 +51,7 @@ class Reloader {
   Engine& engine_;
   ProcedureRegistry& registry_;
   AfterAdopt after_;
+  Prepare prepare_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
