@@ -117,6 +117,22 @@ TEST_CASE("reload: an edit goes live, the running case stays on its version, bad
   }
   // Whatever was refused, v2 still serves new cases, and a fixed file goes live again.
   CHECK(OpenHash(s, admin) == v2);
+  // The case that started on v1 finishes on v1.
+  const std::string pranata = s.Token("pranata", {"pranata"});
+  const std::vector<std::tuple<std::string, nlohmann::json, std::string>> rest = {
+      {"jenis", {{"action", "decide"}, {"branch", "insiden umum"}}, analis}, {"tangani", {{"action", "complete"}}, pranata},  // seed 004 hands general incidents to the Pranata
+      {"periksa", {{"action", "decide"}, {"branch", "sesuai"}}, kabid},      {"info_opd", {{"action", "complete"}}, analis},
+      {"tutup", {{"action", "complete"}}, analis},                           {"dokumentasi", {{"action", "complete"}}, analis}};
+  HttpReply last;
+  for (const auto& [step_id, action, token] : rest) {
+    nlohmann::json a = action;
+    a["step"] = step_id;
+    last = s.Post("/api/cases/" + std::to_string(running) + "/actions", a, token);
+    INFO(step_id << ": " << last.body);
+    REQUIRE(last.status == 200);
+  }
+  CHECK(last.Json()["case"]["status"] == "closed");
+  CHECK(last.Json()["case"]["version"]["hash"] == v1);
   before = ReloadCount(s, admin);
   SaveInPlace(sop + "/" + kFile, Replace(original, "revision = 1,", "revision = 3,"));
   reload = WaitForReload(s, admin, before);

@@ -54,10 +54,11 @@ struct Fixture {
   }
 };
 
-// Version 2 renames "periksa" to "tinjau".
+// Version 2 renames "periksa" to "tinjau" and marks migrated cases (fungsi.migrasi).
 std::string Renamed() {
   std::string s = test::Mini();
   for (std::string::size_type at; (at = s.find("periksa")) != std::string::npos;) s.replace(at, 7, "tinjau");
+  s.replace(s.find("  langkah = {"), 13, "  fungsi = { migrasi = function(ctx) ctx:set(\"dipindah\", true) end },\n  langkah = {");
   return s;
 }
 
@@ -125,6 +126,7 @@ TEST_CASE("migrate: a dry run changes nothing; applied, it moves the case and ma
   CHECK(f.HashOf(id) == v2->def().hash);
   CHECK(f.OpenSteps(id) == std::vector<std::string>{"tinjau"});
   auto shown = ShowCase(*f.db, id, f.clock.Now());
+  CHECK((*shown)["case"]["fields"]["dipindah"] == true);  // the new version's migration function ran
   bool audited = false;
   for (const auto& e : (*shown)["history"]) audited |= e["event"] == "case_migrated";
   CHECK(audited);
