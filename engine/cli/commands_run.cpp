@@ -31,16 +31,9 @@ int RunLoop(const GlobalOptions& global, int poll_ms) {
     clock = std::make_unique<SystemClock>();
   }
   Engine engine(*s.db, s.registry, *clock);
-  auto changed = engine.CalendarChanged();
-  if (!changed.ok()) return Fail(changed.status());
-  if (*changed) {
-    Command recompute;
-    recompute.type = Command::Type::kRecomputeDeadlines;
-    recompute.actor.name = "calendar";
-    auto r = engine.Apply(recompute);
-    if (!r.status.ok()) return Fail(r.status);
-    spdlog::info("calendar data changed: {} open deadline(s) re-computed", r.detail.value("recomputed", 0));
-  }
+  auto recomputed = engine.RecomputeIfCalendarChanged();
+  if (!recomputed.ok()) return Fail(recomputed.status());
+  if (*recomputed > 0) spdlog::info("calendar data changed: {} open deadline(s) re-computed", *recomputed);
   TimerLoop loop(engine, *clock);
   const auto t0 = std::chrono::steady_clock::now();
   auto loaded = loop.Load();

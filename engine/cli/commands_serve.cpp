@@ -150,15 +150,9 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
     clock = std::make_unique<ShiftedClock>(*t);
   }
   Engine engine(*s.db, s.registry, *clock);
-  auto changed = engine.CalendarChanged();
-  if (!changed.ok()) return Fail(changed.status());
-  if (*changed) {
-    Command recompute;
-    recompute.type = Command::Type::kRecomputeDeadlines;
-    recompute.actor.name = "calendar";
-    auto r = engine.Apply(recompute);
-    if (!r.status.ok()) return Fail(r.status);
-  }
+  auto recomputed = engine.RecomputeIfCalendarChanged();
+  if (!recomputed.ok()) return Fail(recomputed.status());
+  if (*recomputed > 0) spdlog::info("calendar data changed: {} open deadline(s) re-computed", *recomputed);
   TimerLoop timers(engine, *clock);
   auto loaded = timers.Load();
   if (!loaded.ok()) return Fail(loaded.status());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 
 namespace siaga {
@@ -22,13 +23,14 @@ std::uint64_t Pack(std::uint16_t a, std::uint16_t b, std::uint16_t c, std::uint1
   return (static_cast<std::uint64_t>(a) << 48) | (static_cast<std::uint64_t>(b) << 32) | (static_cast<std::uint64_t>(c) << 16) | d;
 }
 
-// Interns short strings (step and role ids) as small numbers.
+// Interns short strings (step and role ids) as small numbers, looked up without a copy.
 class Interner {
  public:
-  std::uint16_t Id(const std::string& s) {
+  std::uint16_t Id(std::string_view s) {
     if (!names_.empty() && names_[last_] == s) return last_;
-    auto [it, added] = ids_.try_emplace(s, static_cast<std::uint16_t>(names_.size()));
-    if (added) names_.push_back(s);
+    auto it = ids_.find(s);
+    if (it == ids_.end()) it = ids_.emplace(std::string(s), static_cast<std::uint16_t>(names_.size())).first;
+    if (it->second == names_.size()) names_.push_back(it->first);
     last_ = it->second;
     return last_;
   }
@@ -36,9 +38,51 @@ class Interner {
   std::size_t size() const { return names_.size(); }
 
  private:
-  std::unordered_map<std::string, std::uint16_t> ids_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::uint16_t, Hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;
   std::uint16_t last_ = 0;
+};
+
+// The step scan reads millions of rows: its text columns are read in place (no copy per row)
+// through a statement of its own, finalized when the scan ends. Parameters are bound as ever.
+class ScanStatement {
+ public:
+  static Result<ScanStatement> Prepare(Database& db, const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db.handle(), sql, -1, 0, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteStatus(db.handle(), rc, sql);
+    return ScanStatement(stmt);
+  }
+  ScanStatement(ScanStatement&& o) noexcept : stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  ScanStatement& operator=(ScanStatement&&) = delete;
+  ~ScanStatement() { sqlite3_finalize(stmt_); }
+
+  void Bind(int i, const std::optional<std::int64_t>& v) {
+    if (v) sqlite3_bind_int64(stmt_, i, *v); else sqlite3_bind_null(stmt_, i);
+  }
+  void Bind(int i, const std::optional<std::string>& v) {
+    if (v) sqlite3_bind_text(stmt_, i, v->data(), static_cast<int>(v->size()), SQLITE_TRANSIENT); else sqlite3_bind_null(stmt_, i);
+  }
+  Result<bool> Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteStatus(sqlite3_db_handle(stmt_), rc, sqlite3_sql(stmt_));
+  }
+  std::int64_t Int(int c) const { return sqlite3_column_int64(stmt_, c); }
+  bool IsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::string_view Text(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)));
+  }
+
+ private:
+  explicit ScanStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  sqlite3_stmt* stmt_;
 };
 
 struct ProcedureSlot {
@@ -105,7 +149,7 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
   if (max_case_id > 200'000'000) return Internal("case ids above 200,000,000 are not supported by the SLA aggregate");
   std::vector<std::uint16_t> case_procedure(static_cast<std::size_t>(max_case_id) + 1, kNone);
 
-  auto cases = db.Prepare("SELECT id, procedure_id FROM cases");
+  auto cases = ScanStatement::Prepare(db, "SELECT id, procedure_id FROM cases");
   if (!cases.ok()) return cases.status();
   std::string last_procedure;
   std::uint16_t last_slot = kNone;
@@ -114,10 +158,10 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
     if (!row.ok()) return row.status();
     if (!*row) break;
     SIAGA_TRY(control.Tick("cases", n, max_case_id));
-    std::string id = cases->Text(1);
+    const std::string_view id = cases->Text(1);
     if (last_slot == kNone || id != last_procedure) {
-      last_slot = slot_of(id);
-      last_procedure = std::move(id);
+      last_procedure.assign(id);
+      last_slot = slot_of(last_procedure);
     }
     case_procedure[static_cast<std::size_t>(cases->Int(0))] = last_slot;
     control.AddRows(1);
@@ -130,15 +174,16 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
   const std::int64_t step_total = max_step->Int(0);
   max_step->Run();
 
-  auto steps = db.Prepare(
+  auto steps = ScanStatement::Prepare(db,
       "SELECT s.case_id, s.step_id, s.role, s.state, s.ready_at, s.due_at, s.completed_at, s.id FROM step_instances s "
       "WHERE s.due_at IS NOT NULL AND s.kind IN ('task', 'decision', 'external') AND s.state <> 'cancelled' "
       "AND (?1 IS NULL OR s.ready_at >= ?1) AND (?2 IS NULL OR s.ready_at < ?2) "
       "AND (?3 IS NULL OR s.role = ?3) AND (?4 IS NULL OR s.step_id = ?4)");
   if (!steps.ok()) return steps.status();
-  steps->Bind(1, query.from).Bind(2, query.to);
-  if (query.role) steps->Bind(3, *query.role); else steps->BindNull(3);
-  if (query.step) steps->Bind(4, *query.step); else steps->BindNull(4);
+  steps->Bind(1, query.from);
+  steps->Bind(2, query.to);
+  steps->Bind(3, query.role);
+  steps->Bind(4, query.step);
 
   Interner step_names, role_names;
   std::vector<Cell> cells;
@@ -186,7 +231,7 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
     Cell& cell = cells[last_cell];
     ++cell.visits;
     const UnixSeconds due = steps->Int(5);
-    if (steps->Text(3) == "done" && !steps->IsNull(6)) {
+    if (steps->Text(3) == std::string_view("done") && !steps->IsNull(6)) {
       const UnixSeconds completed = steps->Int(6);
       ++cell.done;
       ++(completed <= due ? cell.met : cell.late);

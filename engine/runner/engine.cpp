@@ -1335,6 +1335,18 @@ Result<bool> Engine::CalendarChanged() {
   return stored != registry_.calendars().Hash();
 }
 
+Result<int> Engine::RecomputeIfCalendarChanged() {
+  auto changed = CalendarChanged();
+  if (!changed.ok()) return changed.status();
+  if (!*changed) return 0;
+  Command recompute;
+  recompute.type = Command::Type::kRecomputeDeadlines;
+  recompute.actor.name = "calendar";
+  CommandResult r = Apply(recompute);
+  if (!r.status.ok()) return r.status;
+  return r.detail.value("recomputed", 0);
+}
+
 Result<std::shared_ptr<CompiledProcedure>> Engine::ProcedureOfCase(std::int64_t case_id) {
   auto q = db_.Prepare("SELECT v.hash, v.source, v.file, v.bases FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");
   if (!q.ok()) return q.status();

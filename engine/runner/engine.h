@@ -102,6 +102,9 @@ class Engine {
 
   // True when the calendar data changed since open deadlines were last computed.
   Result<bool> CalendarChanged();
+  // Re-computes open working-time deadlines if the calendar data changed; how many moved
+  // (0 when nothing changed).
+  Result<int> RecomputeIfCalendarChanged();
 
   Database& db() { return db_; }
   const Clock& clock() const { return clock_; }

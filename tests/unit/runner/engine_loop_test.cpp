@@ -6,24 +6,15 @@
 
 #include "procedure_fixtures.h"
 #include "server/engine_loop.h"
-#include "test_support.h"
+#include "engine_fixture.h"
 
 using namespace siaga;
 
 namespace {
 
-struct Fixture {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = std::move(*OpenStore(dir / "siaga.db"));
-  FakeClock clock{*ParseInstant("2026-01-05T08:00", 7 * 60)};
-  ProcedureRegistry registry;
-  Engine engine{*db, registry, clock};
+struct Fixture : test::EngineFixture {
   TimerLoop timers{engine, clock};
-  Fixture() {
-    LoadResult r = LoadProcedureSource(test::Mini(), "sop/uji/mini.lua");
-    REQUIRE(r.procedure);
-    registry.Add(r.procedure);
-  }
+  Fixture() { Load(test::Mini()); }
 };
 
 Command Open(int i) {

@@ -3,26 +3,15 @@
 #include "procedure_fixtures.h"
 #include "runner/engine.h"
 #include "runner/queries.h"
-#include "test_support.h"
+#include "engine_fixture.h"
 
 using namespace siaga;
 
 namespace {
 
-struct Fixture {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = std::move(*OpenStore(dir / "siaga.db"));
-  FakeClock clock{*ParseInstant("2026-01-05T08:00", 7 * 60)};
-  ProcedureRegistry registry;
-  Engine engine{*db, registry, clock};
-
+struct Fixture : test::EngineFixture {
   explicit Fixture(const std::string& source = test::Mini(), const std::string& file = "sop/uji/mini.lua") {
     Load(source, file);
-  }
-  void Load(const std::string& source, const std::string& file) {
-    LoadResult r = LoadProcedureSource(source, file);
-    REQUIRE(r.procedure);
-    registry.Add(r.procedure);
   }
   CommandResult Do(Command::Type type, std::int64_t case_id = 0, const std::string& step = "", const std::string& label = "") {
     Command c;

@@ -4,24 +4,14 @@
 
 #include "procedure_fixtures.h"
 #include "runner/engine.h"
-#include "test_support.h"
+#include "engine_fixture.h"
 
 using namespace siaga;
 
 namespace {
 
-struct Fixture {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = std::move(*OpenStore(dir / "siaga.db"));
-  FakeClock clock{*ParseInstant("2026-01-05T08:00", 7 * 60)};
-  ProcedureRegistry registry;
-  Engine engine{*db, registry, clock};
-
-  Fixture() {
-    LoadResult r = LoadProcedureSource(test::Mini(), "sop/uji/mini.lua");
-    REQUIRE(r.procedure);
-    registry.Add(r.procedure);
-  }
+struct Fixture : test::EngineFixture {
+  Fixture() { Load(test::Mini()); }
 
   std::int64_t Count(const std::string& sql) {
     auto q = db->Prepare(sql);

@@ -5,30 +5,19 @@
 #include "procedure_fixtures.h"
 #include "runner/engine.h"
 #include "runner/queries.h"
-#include "test_support.h"
+#include "engine_fixture.h"
 
 using namespace siaga;
 
 namespace {
 
-struct Fixture {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = std::move(*OpenStore(dir / "siaga.db"));
-  FakeClock clock{*ParseInstant("2026-01-05T08:00", 7 * 60)};
-  ProcedureRegistry registry;
-  Engine engine{*db, registry, clock};
-
-  std::shared_ptr<CompiledProcedure> Load(const std::string& source) {
-    LoadResult r = LoadProcedureSource(source, "sop/uji/mini.lua");
-    std::string errors;
-    for (const auto& d : r.diagnostics) errors += d.ToString() + "\n";
-    INFO(errors);
-    REQUIRE(r.procedure);
-    registry.Add(r.procedure);
+struct Fixture : test::EngineFixture {
+  std::shared_ptr<CompiledProcedure> Publish(const std::string& source) {
+    auto procedure = Load(source);
     Command publish;
     publish.type = Command::Type::kPublishProcedures;
     REQUIRE(engine.Apply(publish).status.ok());
-    return r.procedure;
+    return procedure;
   }
   CommandResult Apply(const Command& c) { return engine.Apply(c); }  // an unchecked (CLI) actor
   std::int64_t Open() {
@@ -72,8 +61,8 @@ std::string WithEffectiveDate(const std::string& date) {
 
 TEST_CASE("a version whose berlaku_mulai has not come leaves the previous one serving", "[versions]") {
   Fixture f;
-  auto v1 = f.Load(test::Mini());
-  auto v2 = f.Load(WithEffectiveDate("2026-02-01"));
+  auto v1 = f.Publish(test::Mini());
+  auto v2 = f.Publish(WithEffectiveDate("2026-02-01"));
   CHECK(v2->def().effective_from == *ParseInstant("2026-02-01T00:00", 7 * 60));
   CHECK(f.HashOf(f.Open()) == v1->def().hash);
   f.clock.Set(*ParseInstant("2026-02-01T00:00", 7 * 60));
@@ -82,7 +71,7 @@ TEST_CASE("a version whose berlaku_mulai has not come leaves the previous one se
 
 TEST_CASE("a version in the future with nothing before it refuses new cases, naming the date", "[versions]") {
   Fixture f;
-  f.Load(WithEffectiveDate("2026-03-01"));
+  f.Publish(WithEffectiveDate("2026-03-01"));
   Command c;
   c.type = Command::Type::kOpenCase;
   c.procedure_id = "uji/mini";
@@ -93,7 +82,7 @@ TEST_CASE("a version in the future with nothing before it refuses new cases, nam
 
 TEST_CASE("migrate: a dry run changes nothing; applied, it moves the case and maps a renamed step", "[versions]") {
   Fixture f;
-  auto v1 = f.Load(test::Mini());
+  auto v1 = f.Publish(test::Mini());
   const std::int64_t id = f.Open();
   Command complete;
   complete.type = Command::Type::kComplete;
@@ -101,7 +90,7 @@ TEST_CASE("migrate: a dry run changes nothing; applied, it moves the case and ma
   complete.step_id = "terima";
   REQUIRE(f.Apply(complete).status.ok());
   REQUIRE(f.OpenSteps(id) == std::vector<std::string>{"periksa"});
-  auto v2 = f.Load(Renamed());
+  auto v2 = f.Publish(Renamed());
 
   Command migrate;
   migrate.type = Command::Type::kMigrate;
