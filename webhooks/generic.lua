@@ -8,55 +8,13 @@
 --   finding: title (required), severity (required: info|low|medium|high|critical), id, asset,
 --            source, occurred_at, tlp (CLEAR|GREEN|AMBER|AMBER+STRICT|RED), details (flat object)
 
+local cut, clip, plain, key = bantu.cut, bantu.clip, bantu.plain, bantu.key  -- webhooks/lib/bantu.lua
+
 local SEVERITIES = { info = true, low = true, medium = true, high = true, critical = true }
 -- Case fields the host sets itself: a finding names them with its own members, not in details.
 local RESERVED = { severity = true, asset = true, source = true, source_ref = true, adapter = true,
                    occurred_at = true, tlp = true }
 local TLPS = { CLEAR = true, GREEN = true, AMBER = true, ["AMBER+STRICT"] = true, RED = true }
-
-local function cut(s, max)
-  if #s <= max then return s end
-  while max > 0 do
-    local b = s:byte(max + 1)
-    if b < 0x80 or b >= 0xC0 then break end
-    max = max - 1
-  end
-  return s:sub(1, max)
-end
-
-local function clip(s, max)
-  if #s <= max then return s end
-  return cut(s, max - 3) .. "..."
-end
-
--- A JSON null inside an array arrives as a hole, and a table with holes cannot go back to JSON:
--- the evidence copy closes them (the nulls are dropped, the order kept).
-local function plain(v, depth)
-  if type(v) ~= "table" or depth > 64 then return v end
-  local out, count, max = {}, 0, 0
-  for k, x in pairs(v) do
-    count = count + 1
-    if math.type(k) == "integer" and k > max then max = k end
-    out[k] = plain(x, depth + 1)
-  end
-  if max <= count then return out end
-  local list = {}
-  for i = 1, max do
-    if out[i] ~= nil then list[#list + 1] = out[i] end
-  end
-  return list
-end
-
-local function fnv1a(s)
-  local h = 0xcbf29ce484222325
-  for i = 1, #s do h = (h ~ s:byte(i)) * 0x100000001b3 end
-  return string.format("%016x", h)
-end
-
-local function key(s)
-  if #s <= 200 then return s end
-  return cut(s, 183) .. "#" .. fnv1a(cut(s, 8192))
-end
 
 -- "findings[2]" + "title" -> "findings[2].title"; a lone finding has no prefix.
 local function at(path, name)

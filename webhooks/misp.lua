@@ -3,6 +3,8 @@
 -- Format: https://www.misp-project.org/datamodels/ (MISP core format, draft-dulaunoy-misp-core-format)
 -- Set-up and the mapping table: docs/webhooks.md#misp
 
+local str, instant, clip, bounded = bantu.str, bantu.instant, bantu.clip, bantu.bounded  -- webhooks/lib/bantu.lua
+
 -- threat_level_id: 1 High, 2 Medium, 3 Low, 4 Undefined.
 local SEVERITY = { ["1"] = "high", ["2"] = "medium", ["3"] = "low", ["4"] = "info" }
 
@@ -12,44 +14,6 @@ local TLP = {
   ["tlp:amber"] = "AMBER", ["tlp:amber+strict"] = "AMBER+STRICT", ["tlp:red"] = "RED",
 }
 local TLP_RANK = { CLEAR = 1, GREEN = 2, AMBER = 3, ["AMBER+STRICT"] = 4, RED = 5 }
-
-local function str(v)
-  local t = type(v)
-  if t == "string" then return v end
-  if t == "number" or t == "boolean" then return tostring(v) end
-  return nil
-end
-
--- occurred_at only when the tool's time looks like an ISO-8601 instant; anything else would make
--- the host refuse the whole payload, so the case takes the time Siaga received it instead.
-local function instant(v)
-  local s = str(v)
-  if s and #s <= 64 and s:match("^%d%d%d%d%-%d%d%-%d%d") then return s end
-  return nil
-end
-
-local function cut(s, max)
-  if #s <= max then return s end
-  while max > 0 do
-    local b = s:byte(max + 1)
-    if b < 0x80 or b >= 0xC0 then break end
-    max = max - 1
-  end
-  return s:sub(1, max)
-end
-
-local function clip(s, max)
-  if #s <= max then return s end
-  return cut(s, max - 3) .. "..."
-end
-
--- Field values are shown on the case; the host takes at most 4000 bytes each.
-local function bounded(fields)
-  for name, value in pairs(fields) do
-    if type(value) == "string" then fields[name] = clip(value, 1000) end
-  end
-  return fields
-end
 
 -- An optional array or object: nil gives an empty table, anything but a table rejects.
 local function list(v, path)

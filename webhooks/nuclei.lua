@@ -3,76 +3,10 @@
 --         https://github.com/projectdiscovery/nuclei/blob/dev/pkg/output/output.go
 -- Set-up and the mapping table: docs/webhooks.md#nuclei
 
+local str, instant, clip, plain, bounded, key = bantu.str, bantu.instant, bantu.clip, bantu.plain, bantu.bounded, bantu.key  -- webhooks/lib/bantu.lua
+
 -- info.severity is already on Siaga's scale; "unknown" (and a missing severity) become info.
 local SEVERITY = { info = "info", low = "low", medium = "medium", high = "high", critical = "critical" }
-
-local function str(v)
-  local t = type(v)
-  if t == "string" then return v end
-  if t == "number" or t == "boolean" then return tostring(v) end
-  return nil
-end
-
--- occurred_at only when the tool's time looks like an ISO-8601 instant; anything else would make
--- the host refuse the whole payload, so the case takes the time Siaga received it instead.
-local function instant(v)
-  local s = str(v)
-  if s and #s <= 64 and s:match("^%d%d%d%d%-%d%d%-%d%d") then return s end
-  return nil
-end
-
-local function cut(s, max)
-  if #s <= max then return s end
-  while max > 0 do
-    local b = s:byte(max + 1)
-    if b < 0x80 or b >= 0xC0 then break end
-    max = max - 1
-  end
-  return s:sub(1, max)
-end
-
-local function clip(s, max)
-  if #s <= max then return s end
-  return cut(s, max - 3) .. "..."
-end
-
--- A JSON null inside an array arrives as a hole, and a table with holes cannot go back to JSON:
--- the evidence copy closes them (the nulls are dropped, the order kept).
-local function plain(v, depth)
-  if type(v) ~= "table" or depth > 64 then return v end
-  local out, count, max = {}, 0, 0
-  for k, x in pairs(v) do
-    count = count + 1
-    if math.type(k) == "integer" and k > max then max = k end
-    out[k] = plain(x, depth + 1)
-  end
-  if max <= count then return out end
-  local list = {}
-  for i = 1, max do
-    if out[i] ~= nil then list[#list + 1] = out[i] end
-  end
-  return list
-end
-
--- Field values are shown on the case; the host takes at most 4000 bytes each.
-local function bounded(fields)
-  for name, value in pairs(fields) do
-    if type(value) == "string" then fields[name] = clip(value, 1000) end
-  end
-  return fields
-end
-
--- FNV-1a, 64 bits: keeps long dedupe keys (long URLs) distinct when they are shortened.
-local function fnv1a(s)
-  local h = 0xcbf29ce484222325
-  for i = 1, #s do h = (h ~ s:byte(i)) * 0x100000001b3 end
-  return string.format("%016x", h)
-end
-
-local function key(s)
-  if #s <= 200 then return s end
-  return cut(s, 183) .. "#" .. fnv1a(cut(s, 8192))
-end
 
 local function join(list)
   if type(list) ~= "table" then return str(list) end

@@ -3,6 +3,8 @@
 --         https://github.com/The-Shadowserver-Foundation/report_schema (columns, severity.md, types.md)
 -- Set-up and the mapping table: docs/webhooks.md#shadowserver
 
+local cut, clip, key = bantu.cut, bantu.clip, bantu.key  -- webhooks/lib/bantu.lua
+
 local SEVERITIES = { info = true, low = true, medium = true, high = true, critical = true }
 
 -- Case fields the host sets itself; a column of that name is renamed (severity is the draft's own).
@@ -18,32 +20,6 @@ local TAG_SEVERITY = {
   telnet = "medium", ftp = "medium", ntp = "medium", dns = "medium",
   ssh = "low", isakmp = "low", ["ssl-poodle"] = "low", ["ssl-freak"] = "low",
 }
-
-local function cut(s, max)
-  if #s <= max then return s end
-  while max > 0 do
-    local b = s:byte(max + 1)
-    if b < 0x80 or b >= 0xC0 then break end
-    max = max - 1
-  end
-  return s:sub(1, max)
-end
-
-local function clip(s, max)
-  if #s <= max then return s end
-  return cut(s, max - 3) .. "..."
-end
-
-local function fnv1a(s)
-  local h = 0xcbf29ce484222325
-  for i = 1, #s do h = (h ~ s:byte(i)) * 0x100000001b3 end
-  return string.format("%016x", h)
-end
-
-local function key(s)
-  if #s <= 200 then return s end
-  return cut(s, 183) .. "#" .. fnv1a(cut(s, 8192))
-end
 
 -- A non-empty cell, trimmed; nil for a missing column or an empty cell.
 local function cell(row, name)

@@ -3,6 +3,8 @@
 -- Rule levels:  https://documentation.wazuh.com/current/user-manual/ruleset/rules/rules-classification.html
 -- Set-up and the mapping table: docs/webhooks.md#wazuh
 
+local str, clip, bounded = bantu.str, bantu.clip, bantu.bounded  -- webhooks/lib/bantu.lua
+
 -- Severity from rule.level, following Wazuh's rules classification table:
 --   0-2   ignored, none, system notifications ("no security relevance")   -> skipped
 --   3     successful or authorised events                                   -> info
@@ -20,42 +22,10 @@ end
 
 local MIN_LEVEL = 3
 
--- A scalar as a string; tables and nil give nil.
-local function str(v)
-  local t = type(v)
-  if t == "string" then return v end
-  if t == "number" or t == "boolean" then return tostring(v) end
-  return nil
-end
-
 local function int(v)
   if type(v) == "string" then v = tonumber(v) end
   if type(v) == "number" then return math.tointeger(v) end
   return nil
-end
-
--- The longest prefix of s of at most max bytes that does not split a UTF-8 sequence.
-local function cut(s, max)
-  if #s <= max then return s end
-  while max > 0 do
-    local b = s:byte(max + 1)
-    if b < 0x80 or b >= 0xC0 then break end
-    max = max - 1
-  end
-  return s:sub(1, max)
-end
-
-local function clip(s, max)
-  if #s <= max then return s end
-  return cut(s, max - 3) .. "..."
-end
-
--- Field values are shown on the case; the host takes at most 4000 bytes each.
-local function bounded(fields)
-  for name, value in pairs(fields) do
-    if type(value) == "string" then fields[name] = clip(value, 1000) end
-  end
-  return fields
 end
 
 -- An optional object: nil stays nil, a table passes, anything else rejects the payload.

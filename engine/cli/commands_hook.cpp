@@ -19,11 +19,7 @@ namespace {
 int HookTest(const GlobalOptions& global, const std::string& adapter, const std::string& file) {
   if (!IsAdapterName(adapter)) return Fail(InvalidArgument("adapter: '" + adapter + "' is not an adapter name ([a-z0-9_-])"));
   const std::string path = global.webhooks_dir + "/" + adapter + ".lua";
-  std::ifstream script_in(path, std::ios::binary);
-  if (!script_in) return Fail(NotFound("no adapter " + path));
-  std::stringstream script_text;
-  script_text << script_in.rdbuf();
-  auto script = AdapterScript::Load(adapter, script_text.str(), path);
+  auto script = AdapterScript::LoadFromFolder(global.webhooks_dir, adapter);
   if (!script.ok()) return Fail(script.status());
   std::ifstream body_in(file, std::ios::binary);
   if (!body_in) return Fail(NotFound("cannot read " + file));
@@ -47,20 +43,9 @@ int HookTest(const GlobalOptions& global, const std::string& adapter, const std:
   return kExitOk;
 }
 
-Result<std::string> ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 int MakeSecret(const GlobalOptions& global, const std::string& adapter) {
   if (!IsAdapterName(adapter)) return Fail(InvalidArgument("adapter: '" + adapter + "' is not an adapter name ([a-z0-9_-])"));
-  const std::string path = global.webhooks_dir + "/" + adapter + ".lua";
-  auto source = ReadFileText(path);
-  if (!source.ok()) return Fail(NotFound("no adapter " + path));
-  auto script = AdapterScript::Load(adapter, *source, path);
+  auto script = AdapterScript::LoadFromFolder(global.webhooks_dir, adapter);
   if (!script.ok()) return Fail(script.status());
   if ((*script)->info().auth == HookAuth::kToken)
     return Fail(InvalidArgument("adapter '" + adapter + "' authenticates by token (auth = \"token\"): make one with "
@@ -113,14 +98,9 @@ int InboxReprocess(const GlobalOptions& global, std::int64_t id) {
   const std::string adapter = q->Text(0), sender = q->Text(1), content_type = q->Text(2), body = q->Blob(3), state = q->Text(4);
   q->Run();
   if (state != "held") return Fail(Conflict("inbox payload " + std::to_string(id) + " is " + state + ", not held"));
-  const std::string path = global.webhooks_dir + "/" + adapter + ".lua";
-  auto source = ReadFileText(path);
-  Result<nlohmann::json> out = source.status();
-  if (source.ok()) {
-    auto script = AdapterScript::Load(adapter, *source, path);
-    out = script.ok() ? (*script)->Run(body, {{"adapter", adapter}, {"received_at", s.clock->Now()}, {"sender", sender}})
-                      : Result<nlohmann::json>(script.status());
-  }
+  auto script = AdapterScript::LoadFromFolder(global.webhooks_dir, adapter);
+  Result<nlohmann::json> out = script.ok() ? (*script)->Run(body, {{"adapter", adapter}, {"received_at", s.clock->Now()}, {"sender", sender}})
+                                           : Result<nlohmann::json>(script.status());
   auto routes = Routes::LoadFile(global.webhooks_dir + "/routes.lua");
   if (!routes.ok()) return Fail(routes.status());
   Command ingest;

@@ -112,14 +112,52 @@ const char* SlaDimensionName(SlaDimension d) {
   return "?";
 }
 
-std::int64_t NearestRankPercentile(std::vector<std::uint32_t>& values, double p) {
-  if (values.empty()) return 0;
-  const double rank = p * static_cast<double>(values.size());
-  std::size_t k = static_cast<std::size_t>(rank);
-  if (static_cast<double>(k) < rank) ++k;  // ceil
-  k = std::clamp<std::size_t>(k, 1, values.size()) - 1;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-  return values[k];
+void SortDurations(std::vector<std::uint32_t>& v) {
+  if (v.size() < 512) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  std::vector<std::uint32_t> tmp(v.size());
+  for (int shift = 0; shift < 32; shift += 8) {
+    std::size_t count[257] = {};
+    for (std::uint32_t x : v) ++count[((x >> shift) & 0xFF) + 1];
+    for (int i = 0; i < 256; ++i) count[i + 1] += count[i];
+    for (std::uint32_t x : v) tmp[count[(x >> shift) & 0xFF]++] = x;
+    v.swap(tmp);
+  }
+}
+
+namespace {
+
+// The k-th smallest (1-based) of the union of sorted vectors: a binary search on the value,
+// counting with upper_bound in each; no merging or copying.
+std::uint32_t KthOfSorted(const std::vector<const std::vector<std::uint32_t>*>& parts, std::uint64_t k) {
+  std::uint64_t lo = 0, hi = 0xFFFFFFFFull;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    std::uint64_t at_most = 0;
+    for (const auto* p : parts)
+      at_most += static_cast<std::uint64_t>(std::upper_bound(p->begin(), p->end(), static_cast<std::uint32_t>(mid)) - p->begin());
+    if (at_most >= k) hi = mid; else lo = mid + 1;
+  }
+  return static_cast<std::uint32_t>(lo);
+}
+
+// Nearest rank of n values: ceil(p * n), at least 1.
+std::uint64_t Rank(double p, std::uint64_t n) {
+  const double rank = p * static_cast<double>(n);
+  std::uint64_t k = static_cast<std::uint64_t>(rank);
+  if (static_cast<double>(k) < rank) ++k;
+  return std::clamp<std::uint64_t>(k, 1, n);
+}
+
+}  // namespace
+
+std::uint32_t NearestRankAcross(const std::vector<const std::vector<std::uint32_t>*>& sorted, double p) {
+  std::uint64_t n = 0;
+  for (const auto* part : sorted) n += part->size();
+  if (n == 0) return 0;
+  return KthOfSorted(sorted, Rank(p, n));
 }
 
 Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalog, const StepSlaQuery& query,
@@ -252,8 +290,12 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
     if (role != kNone) g.role = role_names.Name(role);
     if (month != kNone) g.month = MonthLabel(month);
   };
+  // Each cell's durations are sorted once; a group's percentiles are then found across its
+  // cells' sorted lists without copying them (SortDurations, KthOfSorted).
+  for (Cell& c : cells) SortDurations(c.durations);
   auto sum = [&](const std::vector<std::uint32_t>& members, StepSlaGroup& g) {
-    std::vector<std::uint32_t> durations;
+    std::vector<const std::vector<std::uint32_t>*> parts;
+    std::uint64_t n = 0;
     for (std::uint32_t i : members) {
       const Cell& c = cells[i];
       g.visits += c.visits;
@@ -262,11 +304,12 @@ Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalo
       g.late += c.late;
       g.open += c.open;
       g.open_overdue += c.open_overdue;
-      durations.insert(durations.end(), c.durations.begin(), c.durations.end());
+      if (!c.durations.empty()) parts.push_back(&c.durations);
+      n += c.durations.size();
     }
-    if (!durations.empty()) {
-      g.median_seconds = NearestRankPercentile(durations, 0.5);
-      g.p90_seconds = NearestRankPercentile(durations, 0.9);
+    if (n > 0) {
+      g.median_seconds = NearestRankAcross(parts, 0.5);
+      g.p90_seconds = NearestRankAcross(parts, 0.9);
     }
   };
   std::vector<std::uint32_t> all(cells.size());

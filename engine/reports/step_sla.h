@@ -51,7 +51,10 @@ struct StepSlaResult {
 Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalog, const StepSlaQuery& query,
                                        ScanControl& control);
 
-// Nearest-rank percentile of `values` (reordered in place); p in (0, 1].
-std::int64_t NearestRankPercentile(std::vector<std::uint32_t>& values, double p);
+// Sorts durations in place (a radix sort for long vectors).
+void SortDurations(std::vector<std::uint32_t>& values);
+// The nearest-rank percentile (p in (0, 1]) of the union of sorted vectors, found by a binary
+// search on the value without merging them; 0 when they are all empty.
+std::uint32_t NearestRankAcross(const std::vector<const std::vector<std::uint32_t>*>& sorted, double p);
 
 }  // namespace siaga

@@ -70,8 +70,35 @@ bool IsAdapterName(const std::string& name) {
   return true;
 }
 
+std::string AdapterLibraryPath(const std::string& dir) { return dir + "/lib/bantu.lua"; }
+
+namespace {
+
+// The whole file, or "" when it does not exist.
+bool ReadText(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AdapterScript>> AdapterScript::LoadFromFolder(const std::string& dir, const std::string& name,
+                                                                     const LuaLimits& limits) {
+  if (!IsAdapterName(name)) return NotFound("no adapter '" + name + "'");
+  const std::string path = dir + "/" + name + ".lua";
+  std::string source, library;
+  if (!ReadText(path, source)) return NotFound("no adapter " + path);
+  ReadText(AdapterLibraryPath(dir), library);
+  return Load(name, source, path, limits, library);
+}
+
 Result<std::unique_ptr<AdapterScript>> AdapterScript::Load(const std::string& name, const std::string& source,
-                                                           const std::string& file, const LuaLimits& limits) {
+                                                           const std::string& file, const LuaLimits& limits,
+                                                           const std::string& library) {
   auto sandbox = LuaSandbox::Create(limits);
   if (!sandbox.ok()) return sandbox.status();
   std::unique_ptr<AdapterScript> script(new AdapterScript());
@@ -80,6 +107,15 @@ Result<std::unique_ptr<AdapterScript>> AdapterScript::Load(const std::string& na
   sb.RegisterGlobal("adapter", DeclareAdapter);
   sb.RegisterGlobal("reject", Reject);
   lua_State* L = sb.state();
+  if (!library.empty()) {
+    Status lib = sb.Load(library, "webhooks/lib/bantu.lua");
+    if (lib.ok()) lib = sb.ProtectedCall(0, 1);
+    if (!lib.ok()) return ScriptError("webhooks/lib/bantu.lua: " + lib.message());
+    sb.PushEnv();
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "bantu");
+    lua_pop(L, 1);
+  }
   Status st = sb.Load(source, file);
   if (st.ok()) st = sb.ProtectedCall(0, 0);
   if (!st.ok()) return Status(st.code(), st.message());
@@ -173,10 +209,7 @@ AdapterSet LoadAdapters(const std::string& dir, const LuaLimits& limits) {
       set.errors.push_back(path.string() + ": an adapter's file name must be [a-z0-9_-] (it is the URL's {adapter})");
       continue;
     }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto script = AdapterScript::Load(name, text.str(), path.string(), limits);
+    auto script = AdapterScript::LoadFromFolder(dir, name, limits);
     if (!script.ok()) {
       set.errors.push_back(script.status().message());
       continue;

@@ -31,8 +31,14 @@ struct AdapterInfo {
 
 class AdapterScript {
  public:
+  // `library`: webhooks/lib/bantu.lua, run first in the same sandbox; what it returns becomes the
+  // global `bantu` (helpers the adapters share). Empty: no library.
   static Result<std::unique_ptr<AdapterScript>> Load(const std::string& name, const std::string& source,
-                                                     const std::string& file, const LuaLimits& limits = {});
+                                                     const std::string& file, const LuaLimits& limits = {},
+                                                     const std::string& library = "");
+  // Reads DIR/NAME.lua and DIR/lib/bantu.lua and loads them.
+  static Result<std::unique_ptr<AdapterScript>> LoadFromFolder(const std::string& dir, const std::string& name,
+                                                               const LuaLimits& limits = {});
   const AdapterInfo& info() const { return info_; }
 
   // Runs parse(payload, meta) and returns what it returned, as JSON (validated by ValidateDrafts).
@@ -55,6 +61,9 @@ struct AdapterSet {
   std::vector<std::string> errors;  // files that failed to load, "file: message"
 };
 AdapterSet LoadAdapters(const std::string& dir, const LuaLimits& limits = {});
+
+// The adapters' shared helper library under a webhooks folder.
+std::string AdapterLibraryPath(const std::string& dir);
 
 // A valid adapter name: [a-z0-9_-]{1,64}.
 bool IsAdapterName(const std::string& name);

@@ -234,20 +234,20 @@ class WorkerAdapters {
       cache_.erase(name);
       return NotFound("no adapter '" + name + "'");
     }
+    // An edit of the shared library counts as an edit of every adapter.
+    struct stat lib {};
+    const std::int64_t lib_mtime = stat(AdapterLibraryPath(dir_).c_str(), &lib) == 0 ? MtimeNs(lib) + lib.st_size : 0;
     auto it = cache_.find(name);
-    if (it != cache_.end() && it->second.mtime_ns == MtimeNs(st) && it->second.size == st.st_size) {
+    if (it != cache_.end() && it->second.mtime_ns == MtimeNs(st) + lib_mtime && it->second.size == st.st_size) {
       if (it->second.script) return it->second.script.get();
       return ScriptError(it->second.error);
     }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto script = AdapterScript::Load(name, text.str(), path);
+    auto script = AdapterScript::LoadFromFolder(dir_, name);
     if (!script.ok()) {
       // A broken edit (or a file caught half-written) never fails a payload the previous version
       // could take: that version keeps serving until the file loads again.
       Entry& e = cache_[name];
-      e.mtime_ns = MtimeNs(st);
+      e.mtime_ns = MtimeNs(st) + lib_mtime;
       e.size = st.st_size;
       e.error = script.status().message();
       if (e.script) {
@@ -257,7 +257,7 @@ class WorkerAdapters {
       return ScriptError(e.error);
     }
     Entry& e = cache_[name];
-    e.mtime_ns = MtimeNs(st);
+    e.mtime_ns = MtimeNs(st) + lib_mtime;
     e.size = st.st_size;
     e.script = std::move(*script);
     e.error.clear();

@@ -21,8 +21,8 @@ std::string Read(const std::string& path) {
 }
 
 std::unique_ptr<AdapterScript> LoadShipped(const std::string& name) {
-  const std::string path = kSourceDir + "/webhooks/" + name + ".lua";
-  auto script = AdapterScript::Load(name, Read(path), path);
+  auto script = AdapterScript::LoadFromFolder(kSourceDir + "/webhooks", name);
+  INFO(script.status().message());
   REQUIRE(script.ok());
   return std::move(*script);
 }
