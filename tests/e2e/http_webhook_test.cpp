@@ -164,7 +164,7 @@ TEST_CASE("http: bad webhook requests get their status and change nothing", "[ht
   CHECK(stored() == before);
 }
 
-TEST_CASE("http: a failing or stuck adapter holds the payload; reprocessing after the fix opens the case", "[http][webhooks]") {
+TEST_CASE("http: a failing or stuck adapter holds the payload, reprocessing after the fix opens the case", "[http][webhooks]") {
   TempDir dir;
   const std::string hooks = dir / "webhooks";
   WriteFile(hooks + "/routes.lua", R"(routes { { procedure = "surakarta/layanan-keamanan-informasi" } })");

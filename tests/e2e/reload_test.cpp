@@ -141,7 +141,7 @@ TEST_CASE("reload: an edit goes live, the running case stays on its version, bad
   CHECK(Http("GET", s.Url("/healthz")).status == 200);
 }
 
-TEST_CASE("reload: a broken adapter edit never fails a payload; SIGHUP and POST /api/reload rescan", "[reload][http]") {
+TEST_CASE("reload: a broken adapter edit never fails a payload, SIGHUP and POST /api/reload rescan", "[reload][http]") {
   TempDir dir;
   const std::string hooks = dir / "webhooks";
   std::filesystem::copy(kSourceDir + "/webhooks", hooks, std::filesystem::copy_options::recursive);

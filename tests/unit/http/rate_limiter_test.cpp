@@ -6,7 +6,7 @@
 
 using namespace siaga;
 
-TEST_CASE("a sender may burst, then is held to the rate; senders are counted apart", "[rate_limiter]") {
+TEST_CASE("a sender may burst, then is held to the rate, senders are counted apart", "[rate_limiter]") {
   RateLimiter limiter(20, 5);
   int allowed = 0;
   for (int i = 0; i < 10; ++i) allowed += limiter.Allow("10.0.0.1") ? 1 : 0;

@@ -74,7 +74,7 @@ TEST_CASE("an ingest stores the payload, opens a case per draft with its evidenc
   CHECK(f.Count("SELECT COUNT(*) FROM inbox") == 2);
 }
 
-TEST_CASE("a draft that fails holds the payload; reprocessing after the fix opens only what is missing", "[ingest]") {
+TEST_CASE("a draft that fails holds the payload, reprocessing after the fix opens only what is missing", "[ingest]") {
   Fixture f;
   CommandResult r = Ingest(f.engine, {Draft("a"), Draft("b", "tidak/ada")});
   REQUIRE(r.status.ok());

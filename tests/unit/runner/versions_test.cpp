@@ -80,7 +80,7 @@ TEST_CASE("a version in the future with nothing before it refuses new cases, nam
   CHECK_THAT(r.status.message(), Catch::Contains("berlaku_mulai"));
 }
 
-TEST_CASE("migrate: a dry run changes nothing; applied, it moves the case and maps a renamed step", "[versions]") {
+TEST_CASE("migrate: a dry run changes nothing, applied, it moves the case and maps a renamed step", "[versions]") {
   Fixture f;
   auto v1 = f.Publish(test::Mini());
   const std::int64_t id = f.Open();

@@ -38,7 +38,7 @@ TEST_CASE("working days end at close of business and never count the anchor day"
   CHECK(Show(c, c.AddWorkingDays(Wib("2026-01-05 08:00"), 1)) == "2026-01-07 16:00 WIB");
 }
 
-TEST_CASE("deadlines: a range warns at its low end; a single value at 75 percent", "[time][calendar]") {
+TEST_CASE("deadlines: a range warns at its low end, a single value at 75 percent", "[time][calendar]") {
   const WorkingCalendar wib = WorkingCalendar::Standard(7 * 60, "WIB");
   const UnixSeconds start = Wib("2026-01-05 08:00");
   auto range = *ParseTimeStandard("1-2 jam", {});
@@ -55,7 +55,7 @@ TEST_CASE("deadlines: a range warns at its low end; a single value at 75 percent
   CHECK(wib.DeadlineFor(calendar_days, start).due_at - start == 7 * 86400);
 }
 
-TEST_CASE("time zones: WIB, WITA and WIT; unknown zones are refused", "[time][calendar]") {
+TEST_CASE("time zones: WIB, WITA and WIT, unknown zones are refused", "[time][calendar]") {
   auto wita = WorkingCalendar::ForZone("WITA");
   REQUIRE(wita.ok());
   CHECK(wita->utc_offset_minutes() == 480);
