@@ -24,14 +24,6 @@ local function first(...)
   return ""
 end
 
-local function strictest_tlp(data, case_id)
-  local best = nil
-  for _, e in ipairs(data.evidence { case = case_id }) do
-    if TLP_RANK[e.tlp] and (best == nil or TLP_RANK[e.tlp] > TLP_RANK[best]) then best = e.tlp end
-  end
-  return best
-end
-
 return report {
   name = "incident-register",
   title = "Log insiden (register insiden keamanan informasi)",
@@ -48,21 +40,26 @@ return report {
     local statuses = nil
     if params.status == "terbuka" then statuses = { "open", "waiting" } end
     if params.status == "selesai" then statuses = { "resolved", "closed", "cancelled" } end
-    local cases = data.cases {
-      from = params.from, to = params.to and params.to + 86400,
-      procedure = params.procedure, agency = params.agency, status = statuses,
-    }
+
+    -- The strictest TLP of each case's evidence, in one pass over the evidence.
+    local evidence_tlp = {}
+    data.each_evidence({ procedure = params.procedure, agency = params.agency }, function(e)
+      local best = evidence_tlp[e.case]
+      if TLP_RANK[e.tlp] and (best == nil or TLP_RANK[e.tlp] > TLP_RANK[best]) then evidence_tlp[e.case] = e.tlp end
+    end)
 
     local rows, by_status, by_class, by_month = {}, {}, {}, {}
     local months = {}
-    for i, c in ipairs(cases) do
+    data.each_case({
+      from = params.from, to = params.to and params.to + 86400,
+      procedure = params.procedure, agency = params.agency, status = statuses,
+    }, function(c)
       local f = c.fields or {}
-      local tlp = first(f.tlp)
-      if tlp == "" then tlp = strictest_tlp(data, c.id) or "AMBER" end
+      local tlp = first(f.tlp, evidence_tlp[c.id], "AMBER")
       local class = first(f.klasifikasi, f.jenis_insiden, f.severity)
       local status = STATUS[c.status] or c.status
-      rows[i] = {
-        no = i,
+      rows[#rows + 1] = {
+        no = #rows + 1,
         number = c.number,
         reported = fmt.datetime(c.opened_at, c.zona_waktu),
         occurred = first(f.occurred_at),
@@ -81,7 +78,7 @@ return report {
       local month = fmt.month(c.opened_at, c.zona_waktu)
       if by_month[month] == nil then months[#months + 1] = month end
       by_month[month] = (by_month[month] or 0) + 1
-    end
+    end)
     table.sort(months)
 
     local summary = { { "Insiden", #rows } }

@@ -6,6 +6,7 @@
 
 #include "lua/json_bridge.h"
 #include "reports/data_filter.h"
+#include "reports/data_queries.h"
 
 namespace siaga {
 
@@ -39,6 +40,26 @@ QuerySpec MakeSpec(const char* function, const char* each_function, const char* 
 
 const std::string kProcedureIn = "(?1 IS NULL OR c.procedure_id IN (SELECT value FROM json_each(?1)))";
 
+}  // namespace
+
+const std::string& CaseFilterSql() {
+  static const std::string sql =
+      kProcedureIn +
+      " AND (?2 IS NULL OR c.status IN (SELECT value FROM json_each(?2)))"
+      " AND (?3 IS NULL OR c.opened_at >= ?3) AND (?4 IS NULL OR c.opened_at < ?4)"
+      " AND (?5 IS NULL OR c.closed_at >= ?5) AND (?6 IS NULL OR c.closed_at < ?6)"
+      " AND (?7 IS NULL OR (c.opened_at <= ?7 AND (c.closed_at IS NULL OR c.closed_at > ?7)))";
+  return sql;
+}
+
+void BindCaseFilter(const DataFilter& f, Statement& q) {
+  BindOptional(q, 1, f.procedures);
+  BindOptional(q, 2, f.states);
+  q.Bind(3, f.from).Bind(4, f.to).Bind(5, f.closed_from).Bind(6, f.closed_to).Bind(7, f.open_at);
+}
+
+namespace {
+
 const QuerySpec& Spec(DataApi::Kind kind) {
   static const QuerySpec cases = MakeSpec(
       "data.cases", "data.each_case", "data.count_cases", "cases",
@@ -46,13 +67,7 @@ const QuerySpec& Spec(DataApi::Kind kind) {
       "c.id, c.number, c.procedure_id, c.title, c.status, c.outcome, c.fields, c.opened_at, c.closed_at, c.sla_due_at, "
       "c.parent_case_id, v.zona_waktu, "
       "(SELECT a.actor FROM audit_events a WHERE a.case_id = c.id AND a.event = 'case_opened' ORDER BY a.seq LIMIT 1)",
-      "cases c JOIN procedure_versions v ON v.id = c.version_id",
-      kProcedureIn +
-          " AND (?2 IS NULL OR c.status IN (SELECT value FROM json_each(?2)))"
-          " AND (?3 IS NULL OR c.opened_at >= ?3) AND (?4 IS NULL OR c.opened_at < ?4)"
-          " AND (?5 IS NULL OR c.closed_at >= ?5) AND (?6 IS NULL OR c.closed_at < ?6)"
-          " AND (?7 IS NULL OR (c.opened_at <= ?7 AND (c.closed_at IS NULL OR c.closed_at > ?7)))",
-      "c.id", 8, "c.id");
+      "cases c JOIN procedure_versions v ON v.id = c.version_id", CaseFilterSql(), "c.id", 8, "c.id");
   static const QuerySpec steps = MakeSpec(
       "data.steps", "data.each_step", "data.count_steps", "step visits",
       {"procedure", "agency", "state", "from", "to", "role", "step", "overdue", "case_status", "case", "limit"},
@@ -105,8 +120,7 @@ void Bind(DataApi::Kind kind, const DataFilter& f, UnixSeconds now, Statement& q
   BindOptional(q, 1, f.procedures);
   switch (kind) {
     case DataApi::Kind::kCases:
-      BindOptional(q, 2, f.states);
-      q.Bind(3, f.from).Bind(4, f.to).Bind(5, f.closed_from).Bind(6, f.closed_to).Bind(7, f.open_at);
+      BindCaseFilter(f, q);
       break;
     case DataApi::Kind::kSteps:
       BindOptional(q, 2, f.states);
@@ -263,6 +277,7 @@ int QueryFunction(lua_State* L) {
   return Self(L)->Query(L, K, M);
 }
 int StepSlaFunction(lua_State* L) { return Self(L)->StepSla(L); }
+int CountCasesByFunction(lua_State* L) { return Self(L)->CountCasesBy(L); }
 int ProceduresFunction(lua_State* L) { return Self(L)->Procedures(L); }
 int NowFunction(lua_State* L) { return Self(L)->Now(L); }
 
@@ -285,7 +300,9 @@ void DataApi::Install(LuaSandbox& sandbox) {
       {"each_step", QueryFunction<K::kSteps, M::kEach>},     {"count_steps", QueryFunction<K::kSteps, M::kCount>},
       {"events", QueryFunction<K::kEvents, M::kList>},       {"each_event", QueryFunction<K::kEvents, M::kEach>},
       {"count_events", QueryFunction<K::kEvents, M::kCount>}, {"evidence", QueryFunction<K::kEvidence, M::kList>},
+      {"each_evidence", QueryFunction<K::kEvidence, M::kEach>},
       {"decisions", QueryFunction<K::kDecisions, M::kList>}, {"step_sla", StepSlaFunction},
+      {"count_cases_by", CountCasesByFunction},
       {"procedures", ProceduresFunction},                    {"now", NowFunction},
   };
   sandbox.PushEnv();                                   // env

@@ -4,7 +4,8 @@
 //   data.cases(f) / data.each_case(f, fn) / data.count_cases(f)      cases (fields as a table)
 //   data.steps(f) / data.each_step(f, fn) / data.count_steps(f)      step visits with deadlines
 //   data.events(f) / data.each_event(f, fn)                          the audit trail
-//   data.evidence(f), data.decisions(f)                              evidence metadata, decisions
+//   data.count_cases_by(f, by)                                       case counts per procedure, status, SLA or field
+//   data.evidence(f) / data.each_evidence(f, fn), data.decisions(f)  evidence metadata, decisions
 //   data.step_sla(f)                                                 host-side SLA aggregate (step_sla.h)
 //   data.procedures(), data.now()
 //
@@ -51,6 +52,7 @@ class DataApi {
   // Bodies of the Lua C functions (called through trampolines).
   int Query(lua_State* L, Kind kind, Mode mode);
   int StepSla(lua_State* L);
+  int CountCasesBy(lua_State* L);
   int Procedures(lua_State* L);
   int Now(lua_State* L);
 

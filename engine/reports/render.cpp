@@ -99,9 +99,45 @@ nlohmann::json ReportToJson(const ReportOutput& r) {
           {"summary", summary}, {"tables", tables},      {"charts", charts}, {"notes", r.notes}};
 }
 
+namespace {
+
+std::string Scalar(const nlohmann::json& v) { return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+// The same document as ReportToJson, written row by row: a register of a hundred thousand cases
+// would otherwise be held twice more as a JSON tree. Tables and their rows go one per line.
+std::string RenderJson(const ReportOutput& r) {
+  nlohmann::json head = ReportToJson(ReportOutput{r.name, r.title, r.description, r.params, r.zone_label, r.generated_at,
+                                                  r.summary, {}, r.charts, r.notes, ""});
+  std::string out = "{";
+  for (const auto& [key, value] : head.items()) {
+    if (key == "tables") continue;
+    out += "\n  " + Scalar(key) + ": " + Scalar(value) + ",";
+  }
+  out += "\n  \"tables\": [";
+  for (std::size_t t = 0; t < r.tables.size(); ++t) {
+    const ReportTable& table = r.tables[t];
+    nlohmann::json columns = nlohmann::json::array();
+    for (const ReportColumn& c : table.columns) columns.push_back({{"key", c.key}, {"label", c.label}});
+    std::vector<std::string> keys;
+    for (const ReportColumn& c : table.columns) keys.push_back(Scalar(c.key) + ":");
+    out += std::string(t ? "," : "") + "\n    {\"name\": " + Scalar(table.name) + ", \"title\": " + Scalar(table.title) +
+           ", \"columns\": " + Scalar(columns) + ", \"rows\": [";
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+      out += i ? ",\n      {" : "\n      {";
+      for (std::size_t c = 0; c < keys.size(); ++c) out += (c ? "," : "") + keys[c] + Scalar(table.rows[i][c]);
+      out += "}";
+    }
+    out += table.rows.empty() ? "]}" : "\n    ]}";
+  }
+  out += r.tables.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
 Result<std::string> RenderReport(const ReportOutput& report, ReportFormat format, const std::string& table) {
   switch (format) {
-    case ReportFormat::kJson: return ReportToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    case ReportFormat::kJson: return RenderJson(report);
     case ReportFormat::kCsv: {
       if (report.tables.empty()) return NotFound("report " + report.name + " has no table to print as CSV");
       if (table.empty()) return RenderCsv(report.tables.front());

@@ -24,6 +24,8 @@ const char* ReportFileExtension(ReportFormat format);
 Result<std::string> RenderReport(const ReportOutput& report, ReportFormat format, const std::string& table = "");
 
 nlohmann::json ReportToJson(const ReportOutput& report);
+// The same document as text, written table row by table row (no JSON tree of the rows).
+std::string RenderJson(const ReportOutput& report);
 std::string RenderCsv(const ReportTable& table);
 std::string RenderMarkdown(const ReportOutput& report);
 std::string RenderHtml(const ReportOutput& report);

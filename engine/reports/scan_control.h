@@ -32,6 +32,8 @@ class ScanControl {
     return Check(what, done, total);
   }
   Status Check(const std::string& what, std::int64_t done, std::int64_t total);
+  // The same deadline and cancel flag without progress output, for a helper thread.
+  ScanControl Quiet() const { return ScanControl(deadline_, cancelled_, nullptr); }
   std::int64_t rows_read() const { return rows_read_; }
   void AddRows(std::int64_t n) { rows_read_ += n; }
 

@@ -34,6 +34,9 @@ struct StepSlaQuery {
   std::optional<UnixSeconds> from, to;                  // on ready_at
   UnixSeconds now = 0;
   std::vector<std::vector<SlaDimension>> groupings;     // each: the dimensions of one grouping
+  // From this many step rows on, the scan is split in two halves read on two connections at the
+  // same snapshot (two cores); 0: always one. See AggregateStepSla.
+  std::int64_t parallel_from_rows = 400'000;
 };
 
 struct StepSlaGroup {
@@ -46,15 +49,16 @@ struct StepSlaResult {
   StepSlaGroup total;
   std::vector<std::vector<StepSlaGroup>> groupings;  // same order as the query's; groups sorted
   std::int64_t rows_scanned = 0;
+  int threads = 1;  // 2 when the scan was split (AggregateStepSla)
 };
 
+// Reads on `db`. When the step table is large and `db` is inside a read transaction, a second
+// read-only connection to the same file reads the upper half of the step ids on a second thread;
+// it is used only if it shows the very same snapshot (the latest audit event, step visit and case
+// agree; every change the engine commits writes an audit event), else the scan stays on one thread.
 Result<StepSlaResult> AggregateStepSla(Database& db, const ReportCatalog& catalog, const StepSlaQuery& query,
                                        ScanControl& control);
 
-// Sorts durations in place (a radix sort for long vectors).
-void SortDurations(std::vector<std::uint32_t>& values);
-// The nearest-rank percentile (p in (0, 1]) of the union of sorted vectors, found by a binary
-// search on the value without merging them; 0 when they are all empty.
-std::uint32_t NearestRankAcross(const std::vector<const std::vector<std::uint32_t>*>& sorted, double p);
+
 
 }  // namespace siaga

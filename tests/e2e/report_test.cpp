@@ -81,7 +81,7 @@ TEST_CASE("siaga report exit codes: bad parameter 1, unknown report 3, no store 
   CHECK_THAT(loop.out, Catch::Contains("report 'loop'") && Catch::Contains("budget exhausted"));
 }
 
-TEST_CASE("GET /api/reports lists and runs reports for any role; errors map to 400, 401, 403, 404, 500", "[e2e][reports][http]") {
+TEST_CASE("GET /api/reports lists and runs reports for any role, and maps errors to 400, 401, 403, 404 and 500", "[e2e][reports][http]") {
   TempDir dir;
   DemoStore(dir);
   TempDir scripts;

@@ -173,6 +173,8 @@ TEST_CASE("the data API refuses misuse with the function and filter named", "[re
       {"data.each_case({}, function() error('boom in callback') end)", "boom in callback"},
       {"data.step_sla({}, { s = { 'weekday' } })", "unknown dimension 'weekday'"},
       {"fmt.date(0, 'CET')", "unknown zone 'CET'"},
+      {"data.count_cases_by({}, 'weekday')", "by is \"procedure\", \"status\", \"sla\""},
+      {"data.count_cases_by({}, { field = { \"a') OR 1=1 --\" } })", "is not a field name"},
   };
   for (const Case& c : cases) {
     INFO(c.body);
@@ -231,4 +233,49 @@ TEST_CASE("the host-side SLA scan stops on the time budget and on cancellation",
     auto r = AggregateStepSla(*s.db, catalog, q, control);
     CHECK(r.status().code() == StatusCode::kUnavailable);
   }
+}
+
+TEST_CASE("the SLA scan split over two connections gives the figures of one, and only at one snapshot", "[reports]") {
+  test::ReportStore s;
+  ReportCatalog catalog = ReportCatalog::FromRegistry(s.registry);
+  auto reader = Database::Open(s.dir / "siaga.db", Database::Mode::kReadOnly);
+  REQUIRE(reader.ok());
+  REQUIRE((*reader)->Exec("BEGIN").ok());
+  StepSlaQuery q;
+  q.now = s.now;
+  q.groupings = {{SlaDimension::kProcedure, SlaDimension::kStep, SlaDimension::kRole}, {SlaDimension::kMonth}};
+  auto run = [&](std::int64_t parallel_from) {
+    q.parallel_from_rows = parallel_from;
+    ScanControl control(std::chrono::steady_clock::now() + std::chrono::seconds(10), nullptr, nullptr);
+    auto r = AggregateStepSla(**reader, catalog, q, control);
+    REQUIRE(r.ok());
+    return *r;
+  };
+  auto same = [](const StepSlaGroup& a, const StepSlaGroup& b) {
+    return std::tie(a.procedure, a.step, a.role, a.month, a.visits, a.done, a.met, a.late, a.open, a.open_overdue, a.median_seconds,
+                    a.p90_seconds) == std::tie(b.procedure, b.step, b.role, b.month, b.visits, b.done, b.met, b.late, b.open,
+                                               b.open_overdue, b.median_seconds, b.p90_seconds);
+  };
+  const StepSlaResult one = run(0);
+  const StepSlaResult two = run(1);
+  CHECK(one.threads == 1);
+  CHECK(two.threads == 2);
+  CHECK(same(one.total, two.total));
+  CHECK(one.total.visits == static_cast<std::int64_t>(s.visits.size()));
+  REQUIRE(one.groupings.size() == two.groupings.size());
+  for (std::size_t g = 0; g < one.groupings.size(); ++g) {
+    REQUIRE(one.groupings[g].size() == two.groupings[g].size());
+    for (std::size_t i = 0; i < one.groupings[g].size(); ++i) CHECK(same(one.groupings[g][i], two.groupings[g][i]));
+  }
+
+  // A commit after the reader's snapshot: a second connection would see it, so the scan stays
+  // on one thread and still counts the reader's snapshot.
+  test::ReportStore::Walk(s, "surakarta/layanan-keamanan-informasi", s.now, "Baru", nlohmann::json::object(), 7 * 60, "WIB")
+      .Work("terima", "kabid", 5, 10);
+  const StepSlaResult after = run(1);
+  CHECK(after.threads == 1);
+  CHECK(same(after.total, one.total));
+  REQUIRE((*reader)->Exec("COMMIT").ok());
+  REQUIRE((*reader)->Exec("BEGIN").ok());
+  CHECK(run(1).total.visits == one.total.visits + 2);  // the new case's terima, and its next step open
 }

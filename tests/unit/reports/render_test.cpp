@@ -82,7 +82,7 @@ TEST_CASE("SVG charts draw one bar per value, and a line per series", "[reports]
   CHECK_THAT(RenderSvgChart(empty), Catch::EndsWith("</svg>"));
 }
 
-TEST_CASE("Markdown cells cannot break the table; JSON keys rows by column", "[reports][render]") {
+TEST_CASE("Markdown cells cannot break the table, and JSON keys rows by column", "[reports][render]") {
   const std::string md = RenderMarkdown(Sample());
   CHECK_THAT(md, Catch::Contains("| &lt;b&gt;x&lt;/b&gt; \\| y z |"));
   const nlohmann::json j = ReportToJson(Sample());
@@ -93,4 +93,20 @@ TEST_CASE("Markdown cells cannot break the table; JSON keys rows by column", "[r
   CHECK(CellText(nlohmann::json(12.0)) == "12");
   CHECK(CellText(nlohmann::json(true)) == "ya");
   CHECK(CellText(nlohmann::json(nullptr)).empty());
+}
+
+TEST_CASE("JSON written row by row is the document ReportToJson builds", "[reports][render]") {
+  ReportOutput r = Sample();
+  r.notes = {"catatan \"kutip\""};
+  ReportTable empty;
+  empty.name = "kosong";
+  empty.columns = {{"a", "A"}};
+  r.tables.push_back(empty);
+  const std::string text = RenderJson(r);
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  REQUIRE_FALSE(parsed.is_discarded());
+  CHECK(parsed == ReportToJson(r));
+  ReportOutput none;
+  none.name = "kosong";
+  CHECK(nlohmann::json::parse(RenderJson(none)) == ReportToJson(none));
 }

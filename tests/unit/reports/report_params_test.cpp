@@ -4,7 +4,7 @@
 
 #include "report_store.h"
 #include "reports/report_params.h"
-#include "reports/step_sla.h"
+#include "reports/duration_percentiles.h"
 
 using namespace siaga;
 
@@ -71,7 +71,7 @@ TEST_CASE("date and month parameters are local midnights in the report's zone", 
   }
 }
 
-TEST_CASE("procedure, agency and role parameters must be known; roles of the chosen procedure", "[reports][params]") {
+TEST_CASE("procedure, agency and role parameters must be known, roles those of the chosen procedure", "[reports][params]") {
   const ReportCatalog catalog = TwoProcedures();
   const std::vector<ParamSpec> specs = {Spec("procedure", ParamType::kProcedure), Spec("agency", ParamType::kAgency),
                                         Spec("role", ParamType::kRole)};

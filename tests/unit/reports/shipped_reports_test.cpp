@@ -349,10 +349,11 @@ TEST_CASE("monthly-recap: opened, closed, open at month end, service standard an
   CHECK(service_met == 1);
   CHECK(service_late == 1);
 
+  // Steps count in the month, in their procedure's zone, in which they became ready.
   Tally steps;
   std::map<std::string, Tally> per_procedure;
   for (const auto& v : s.visits)
-    if (v.ready >= from && v.ready < to) {
+    if (test::LocalMonth(v.ready, v.offset_minutes) == "2026-01") {
       steps.Add(v, s.now);
       per_procedure[v.procedure].Add(v, s.now);
     }
