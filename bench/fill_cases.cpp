@@ -116,18 +116,6 @@ int main(int argc, char** argv) {
     std::cerr << db.status().message() << "\n";
     return 1;
   }
-  // The engine cancels a step's timers with "WHERE state = 'armed' AND step_instance_id = ?",
-  // which SQLite answers by scanning every armed timer (the only index is on due_at): each
-  // completion costs O(armed timers), and filling ran at ~80 cases/s. Until the schema indexes
-  // it, the generator adds these two partial indexes to its own store (they do not change what
-  // the reports read, only how fast the store fills). bench/README.md says so.
-  if (Status st = (*db)->Exec(
-          "CREATE INDEX IF NOT EXISTS bench_armed_timers_by_step ON timers(step_instance_id) WHERE state = 'armed';"
-          "CREATE INDEX IF NOT EXISTS bench_armed_timers_by_case ON timers(case_id) WHERE state = 'armed';");
-      !st.ok()) {
-    std::cerr << st.message() << "\n";
-    return 1;
-  }
   // Cases open from Monday 6 January 2025; the clock only moves forward.
   UnixSeconds day = *ParseInstant("2025-01-06T00:00", 7 * 60);
   FakeClock clock(day);

@@ -272,6 +272,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--burst", o->burst, "webhook requests a sender may send at once")->capture_default_str()->check(CLI::Range(1.0, 1e9));
   cmd->add_flag("--trust-proxy", o->api.trust_forwarded_for, "take the sender's address from X-Forwarded-For (only behind a proxy that sets it)");
   cmd->add_option("--replay-window", o->api.replay_window_seconds, "seconds a signed webhook's timestamp may differ from now")->capture_default_str()->check(CLI::Range(10, 86400));
+  cmd->add_option("--scripts", o->api.scripts_dir, "folder of report scripts for GET /api/reports, read on each run (env SIAGA_SCRIPTS, else ./scripts)");
   cmd->add_option("--port-file", o->port_file, "write the port listened on to this file once ready");
   cmd->add_flag("!--no-watch", o->watch, "do not watch sop/ and webhooks/ for edits (SIGHUP and POST /api/reload still reload)");
   cmd->callback([&global, &exit_code, o, timeout] {

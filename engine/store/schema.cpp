@@ -175,6 +175,17 @@ CREATE INDEX cases_by_procedure ON cases(procedure_id, id);
 ALTER TABLE procedure_versions ADD COLUMN effective_from INTEGER;
 ALTER TABLE procedure_versions ADD COLUMN bases TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // 5: indexes for per-case reads and per-step timer updates. Without them a case page, and
+    // every step completion ("UPDATE timers ... WHERE state = 'armed' AND step_instance_id = ?"),
+    // scanned whole tables: O(cases) per command once the store holds a million cases.
+    R"sql(
+CREATE INDEX timers_by_case ON timers(case_id, id);
+CREATE INDEX timers_armed_by_step ON timers(step_instance_id) WHERE state = 'armed';
+CREATE INDEX evidence_by_case ON evidence(case_id, id);
+CREATE INDEX decisions_by_step ON decisions(step_instance_id);
+CREATE INDEX outbox_by_case ON outbox(case_id, id);
+CREATE INDEX cases_by_version ON cases(version_id);
+)sql",
 };
 
 }  // namespace
