@@ -67,5 +67,6 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddStatusCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddMigrateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddReportCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddNoticesCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace siaga::cli

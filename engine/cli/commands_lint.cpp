@@ -30,7 +30,12 @@ int RunLint(const GlobalOptions& global, const LintOptions& options) {
   std::vector<Diagnostic> diags;
   std::vector<std::shared_ptr<CompiledProcedure>> loaded;
   CalendarBook calendars;
+  std::vector<std::string> notification_files;
   for (const std::string& file : files) {
+    if (IsNotificationFile(file)) {
+      notification_files.push_back(file);
+      continue;
+    }
     if (IsCalendarFile(file)) {
       auto found = calendars.LoadFile(file);
       diags.insert(diags.end(), found.begin(), found.end());
@@ -40,10 +45,14 @@ int RunLint(const GlobalOptions& global, const LintOptions& options) {
     diags.insert(diags.end(), r.diagnostics.begin(), r.diagnostics.end());
     if (r.procedure) loaded.push_back(r.procedure);
   }
+  if (!notification_files.empty()) {
+    auto found = NotificationBook().LoadFiles(notification_files);
+    diags.insert(diags.end(), found.begin(), found.end());
+  }
   // Procedures under --sop that were not linted still count as call targets.
   std::vector<std::shared_ptr<CompiledProcedure>> context;
   for (const std::string& file : ListLuaFiles(global.sop_dir)) {
-    if (linted.contains(file) || IsCalendarFile(file)) continue;
+    if (linted.contains(file) || IsCalendarFile(file) || IsNotificationFile(file)) continue;
     LoadResult r = LoadProcedureFile(file, FolderResolver(global.sop_dir));
     if (r.procedure) context.push_back(r.procedure);
   }

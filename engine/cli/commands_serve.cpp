@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/http_server.h"
+#include "notify/dispatcher.h"
 #include "reload/file_watcher.h"
 #include "reload/reloader.h"
 #include "runner/timer_loop.h"
@@ -29,6 +30,7 @@ struct ServeOptions {
   double rate = 50, burst = 200;
   std::string port_file;
   bool watch = true;
+  DispatcherOptions notices;
 };
 
 nlohmann::json ReloadToJson(const ReloadOutcome& o) {
@@ -38,7 +40,8 @@ nlohmann::json ReloadToJson(const ReloadOutcome& o) {
       errors.push_back({{"file", d.file}, {"line", d.line}, {"step", d.step}, {"field", d.field}, {"message", d.message}});
   return {{"at", FormatUtc(SystemClock().Now())}, {"sequence", o.sequence}, {"reason", o.reason}, {"published", o.report.published},
           {"kept_previous", o.report.kept}, {"removed", o.report.removed}, {"calendars_changed", o.report.calendars_changed},
-          {"calendars_kept", o.report.calendars_kept}, {"errors", errors}, {"compile_ms", o.compile_ms}, {"live_ms", o.total_ms}};
+          {"calendars_kept", o.report.calendars_kept},
+          {"notifications_changed", o.report.notifications_changed}, {"notifications_kept", o.report.notifications_kept}, {"errors", errors}, {"compile_ms", o.compile_ms}, {"live_ms", o.total_ms}};
 }
 
 // <db>.status.json: what the running server serves, for `siaga status` and `siaga reload`.
@@ -183,6 +186,12 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   const std::string status_path = global.db_path + ".status.json";
   StatusFile status{status_path, options.http.listen, FormatUtc(SystemClock().Now())};
   status.Write(*catalog, nullptr);
+  NotificationHolder notification_book(s.registry.notifications());
+  if (!s.registry.notifications()->configured())
+    spdlog::warn("no notification channels (sop/notifikasi/): notices are recorded as unrouted, nothing is sent");
+  Dispatcher dispatcher(reads, *clock, notification_book, [&loop](std::vector<Command> c) { return loop.Execute(std::move(c)); },
+                        options.notices);
+  dispatcher.Start();
   std::shared_ptr<HookConfig> next_hooks;  // written by the reloader thread, read on the loop
   Reloader reloader(
       global.sop_dir, loop, engine, s.registry,
@@ -193,6 +202,7 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
         auto next = BuildCatalog(s.registry, outcome.report.diagnostics, *next_hooks, previous.get(), routes);
         next->last_reload = ReloadToJson(outcome);
         catalogs.Set(next);
+        notification_book.Set(s.registry.notifications());
         status.Write(*next, &outcome);
       },
       [&] { next_hooks = std::make_shared<HookConfig>(LoadHookConfig(global.webhooks_dir)); });
@@ -245,6 +255,7 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
   server.Stop(options.http.request_timeout_ms);
   watcher.Stop();
   reloader.Stop();
+  dispatcher.Stop();  // before the loop: the last outcomes still need the writer
   loop.Stop();
   status.Remove();
   const EngineLoopStats st = loop.stats();
@@ -274,6 +285,8 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--replay-window", o->api.replay_window_seconds, "seconds a signed webhook's timestamp may differ from now")->capture_default_str()->check(CLI::Range(10, 86400));
   cmd->add_option("--scripts", o->api.scripts_dir, "folder of report scripts for GET /api/reports, read on each run (env SIAGA_SCRIPTS, else ./scripts)");
   cmd->add_option("--port-file", o->port_file, "write the port listened on to this file once ready");
+  cmd->add_option("--notice-workers", o->notices.workers, "threads sending notices (HTTP, SMTP, file)")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--notice-poll-ms", o->notices.poll_ms, "how often due notices are looked for")->capture_default_str()->check(CLI::Range(20, 60000));
   cmd->add_flag("!--no-watch", o->watch, "do not watch sop/ and webhooks/ for edits (SIGHUP and POST /api/reload still reload)");
   cmd->callback([&global, &exit_code, o, timeout] {
     o->adapters.run_timeout = std::chrono::milliseconds(*timeout);

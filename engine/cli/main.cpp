@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   AddStatusCommands(app, options, exit_code);
   AddMigrateCommand(app, options, exit_code);
   AddReportCommands(app, options, exit_code);
+  AddNoticesCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -118,6 +118,11 @@ HttpResponse Api::Route(const HttpRequest& req) {
     if (seg.size() == 2) return get ? Inbox(req) : MethodNotAllowed("GET");
     if (seg.size() == 4 && seg[3] == "reprocess") return post ? Reprocess(seg[2], p) : MethodNotAllowed("POST");
   }
+  if (seg.size() >= 2 && seg[1] == "notices") {
+    if (!p.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "the notice deliveries are for the 'admin' role");
+    if (seg.size() == 2) return get ? Notices(req) : MethodNotAllowed("GET");
+    if (seg.size() == 4 && seg[3] == "retry") return post ? RetryNotice(seg[2], p) : MethodNotAllowed("POST");
+  }
   return ErrorResponse(404, "not_found", "no resource at " + req.path);
 }
 

@@ -102,6 +102,8 @@ class Api {
   HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
   HttpResponse Inbox(const HttpRequest& request);
   HttpResponse Reprocess(const std::string& id, const Principal& who);
+  HttpResponse Notices(const HttpRequest& request);
+  HttpResponse RetryNotice(const std::string& id, const Principal& who);
   HttpResponse Reload(const Principal& who);
   HttpResponse Reports(const std::string& name, const HttpRequest& request, const Principal& who);  // api_reports.cpp
   static std::shared_ptr<ReportWorkers> MakeReportWorkers();

@@ -29,7 +29,12 @@ std::vector<Diagnostic> ProcedureRegistry::LoadDirectory(const std::string& root
     return diagnostics;
   }
   std::vector<std::shared_ptr<CompiledProcedure>> loaded;
+  std::vector<std::string> notification_files;
   for (const std::string& file : ListLuaFiles(root)) {
+    if (IsNotificationFile(file)) {
+      notification_files.push_back(file);
+      continue;
+    }
     if (IsCalendarFile(file)) {
       auto found = calendars_.LoadFile(file);
       diagnostics.insert(diagnostics.end(), found.begin(), found.end());
@@ -40,6 +45,12 @@ std::vector<Diagnostic> ProcedureRegistry::LoadDirectory(const std::string& root
     LoadResult r = LoadProcedureFile(file, FolderResolver(resolver_root.empty() ? "." : resolver_root));
     diagnostics.insert(diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
     if (r.procedure) loaded.push_back(r.procedure);
+  }
+  if (!notification_files.empty()) {
+    auto book = std::make_shared<NotificationBook>();
+    auto found = book->LoadFiles(notification_files);
+    diagnostics.insert(diagnostics.end(), found.begin(), found.end());
+    notifications_ = std::move(book);
   }
   std::vector<const ProcedureDef*> defs;
   for (const auto& p : loaded) defs.push_back(&p->def());
@@ -97,6 +108,7 @@ ReloadSet CompileDirectory(const std::string& root) {
   for (const Diagnostic& d : set.diagnostics) {
     if (d.severity != Diagnostic::Severity::kError) continue;
     if (IsCalendarFile(d.file)) set.calendar_errors = true;
+    if (IsNotificationFile(d.file)) set.notification_errors = true;
     if (std::find(set.failed_files.begin(), set.failed_files.end(), d.file) == set.failed_files.end())
       set.failed_files.push_back(d.file);
   }
@@ -128,6 +140,12 @@ ReloadReport ProcedureRegistry::Adopt(ReloadSet&& set) {
   } else if (set.fresh.calendars_.Hash() != calendars_.Hash()) {
     calendars_ = std::move(set.fresh.calendars_);
     report.calendars_changed = true;
+  }
+  if (set.notification_errors) {
+    report.notifications_kept = true;
+  } else if (set.fresh.notifications_->hash() != notifications_->hash()) {
+    notifications_ = set.fresh.notifications_;
+    report.notifications_changed = true;
   }
   return report;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "notify/notification_book.h"
 #include "procedure/loader.h"
 #include "time/calendar_book.h"
 
@@ -25,6 +26,8 @@ struct ReloadReport {
   std::vector<std::string> removed;    // ids whose file is gone: no new cases; running ones continue
   bool calendars_changed = false;
   bool calendars_kept = false;         // calendar files failed: the previous calendars stay
+  bool notifications_changed = false;
+  bool notifications_kept = false;     // notification files failed: the previous set-up stays
   std::vector<Diagnostic> diagnostics;
 };
 
@@ -52,11 +55,16 @@ class ProcedureRegistry {
 
   const CalendarBook& calendars() const { return calendars_; }
   CalendarBook& calendars() { return calendars_; }
+  // Channels, recipients and templates (sop/notifikasi/); swapped whole by a reload, so a
+  // delivery worker holding the old one keeps a consistent view.
+  const std::shared_ptr<NotificationBook>& notifications() const { return notifications_; }
+  void SetNotifications(std::shared_ptr<NotificationBook> book) { notifications_ = std::move(book); }
 
  private:
   std::map<std::string, std::shared_ptr<CompiledProcedure>> latest_;
   std::map<std::string, std::shared_ptr<CompiledProcedure>> by_hash_;
   CalendarBook calendars_;
+  std::shared_ptr<NotificationBook> notifications_ = std::make_shared<NotificationBook>();
 };
 
 struct ReloadSet {
@@ -64,6 +72,7 @@ struct ReloadSet {
   std::vector<Diagnostic> diagnostics;
   std::vector<std::string> failed_files;  // files with at least one error
   bool calendar_errors = false;
+  bool notification_errors = false;
 };
 
 // Compiles and checks every file under `root` in fresh sandboxes. Safe on any thread: it shares

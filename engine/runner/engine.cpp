@@ -8,6 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include "common/sha256.h"
+#include "common/tlp.h"
+#include "notify/notification_book.h"
+#include "notify/retry.h"
 #include "runner/hooks.h"
 #include "store/schema.h"
 
@@ -83,6 +86,8 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kIngest: return "ingest";
     case Command::Type::kPublishProcedures: return "publish_procedures";
     case Command::Type::kMigrate: return "migrate";
+    case Command::Type::kDeliveryOutcome: return "delivery_outcome";
+    case Command::Type::kRetryDeliveries: return "retry_deliveries";
   }
   return "?";
 }
@@ -110,6 +115,8 @@ class Engine::Transition {
       case Command::Type::kIngest: st = Ingest(); break;
       case Command::Type::kPublishProcedures: st = PublishProcedures(); break;
       case Command::Type::kMigrate: st = Migrate(); break;
+      case Command::Type::kDeliveryOutcome: st = DeliveryOutcome(); break;
+      case Command::Type::kRetryDeliveries: st = RetryDeliveries(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -251,20 +258,185 @@ class Engine::Transition {
     return q->Run();
   }
 
+  // A notice: the outbox row, and one delivery per recipient and channel, rendered now (the
+  // message says what was true when it was queued) and sent later by the delivery workers.
   Status Notify(const CaseRow& c, std::optional<std::int64_t> instance, const Notice& n, const ProcedureDef& def) {
     if (!def.roles.contains(n.to)) return InvalidArgument("notify: unknown role '" + n.to + "'");
-    std::string tlp = n.tlp.empty() ? "AMBER" : n.tlp;
-    static const char* kTlp[] = {"CLEAR", "WHITE", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
-    if (std::none_of(std::begin(kTlp), std::end(kTlp), [&](const char* t) { return tlp == t; }))
-      return InvalidArgument("notify: unknown TLP '" + tlp + "' (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)");
-    const std::string key = "case-" + std::to_string(c.id) + "-si-" + std::to_string(instance.value_or(0)) + "-" +
-                            std::to_string(++notice_counter_) + "-" + n.to + "-" + n.template_name;
-    auto q = db_.Prepare("INSERT INTO outbox(case_id, step_instance_id, recipient_role, template, tlp, idempotency_key, created_at) VALUES (?,?,?,?,?,?,?)");
+    if (!n.tlp.empty() && !TlpRank(n.tlp)) return InvalidArgument("notify: unknown TLP '" + n.tlp + "' (" + kTlpChoices + ")");
+    // The message carries the stricter of the notice's label and the case's own.
+    std::string tlp = n.tlp;
+    if (auto f = c.fields.find("tlp"); f != c.fields.end() && f->is_string() && TlpRank(f->get<std::string>()))
+      tlp = tlp.empty() ? f->get<std::string>() : StricterTlp(tlp, *f);
+    if (tlp.empty()) tlp = "AMBER";
+    if (tlp == "WHITE") tlp = "CLEAR";
+    const std::string template_name = n.template_name.empty() ? "default" : n.template_name;
+    auto key = RandomHex(16);
+    if (!key.ok()) return key.status();
+    NotificationBook& book = *engine_.registry_.notifications();
+    auto q = db_.Prepare("INSERT INTO outbox(case_id, step_instance_id, recipient_role, template, tlp, idempotency_key, created_at, state) VALUES (?,?,?,?,?,?,?,?)");
     if (!q.ok()) return q.status();
-    q->Bind(1, c.id).Bind(2, instance).Bind(3, n.to).Bind(4, n.template_name.empty() ? "default" : n.template_name).Bind(5, tlp)
-        .Bind(6, key).Bind(7, now_);
+    NoticeFacts notice{c.procedure_id, def.instansi, n.to, template_name, tlp, c.fields, nlohmann::json::object()};
+    auto facts = FactsForNotice(c, instance, n, template_name, tlp, def, book);
+    if (!facts.ok()) return facts.status();
+    notice.facts = std::move(*facts);
+    const std::vector<PlannedDelivery> planned = book.Plan(notice);
+    q->Bind(1, c.id).Bind(2, instance).Bind(3, n.to).Bind(4, template_name).Bind(5, tlp).Bind(6, "siaga-" + *key).Bind(7, now_)
+        .Bind(8, planned.empty() ? "unrouted" : "queued");
     SIAGA_TRY(q->Run());
-    return Audit(c.id, instance, "notice_queued", {{"to", n.to}, {"template", n.template_name}, {"tlp", tlp}});
+    const std::int64_t outbox_id = db_.LastInsertId();
+    nlohmann::json summary = nlohmann::json::array();
+    for (const PlannedDelivery& d : planned) {
+      auto dkey = RandomHex(16);
+      if (!dkey.ok()) return dkey.status();
+      auto ins = db_.Prepare(
+          "INSERT INTO deliveries(outbox_id, case_id, channel, recipient, language, tlp, subject, body_text, body_html, data, "
+          "idempotency_key, state, max_attempts, next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      if (!ins.ok()) return ins.status();
+      nlohmann::json data = notice.facts;
+      data["template_used"] = d.message.template_used;
+      ins->Bind(1, outbox_id).Bind(2, c.id).Bind(3, d.channel).Bind(4, d.recipient).Bind(5, d.language).Bind(6, d.tlp)
+          .Bind(7, d.message.subject).Bind(8, d.message.text).Bind(9, d.message.html)
+          .Bind(10, d.state == "refused" ? std::string("{}") : data.dump()).Bind(11, "siaga-" + *dkey).Bind(12, d.state)
+          .Bind(13, d.max_attempts).Bind(14, now_).Bind(15, d.error).Bind(16, now_);
+      SIAGA_TRY(ins->Run());
+      nlohmann::json one = {{"delivery", db_.LastInsertId()}, {"channel", d.channel}, {"recipient", d.recipient}, {"state", d.state}};
+      if (!d.error.empty()) one["error"] = d.error;
+      if (!d.message.errors.empty()) one["template_errors"] = d.message.errors;
+      summary.push_back(one);
+      if (d.state == "refused") SIAGA_TRY(Audit(c.id, instance, "notice_refused", one));
+      if (!d.message.errors.empty())
+        spdlog::warn("case {}: notice '{}' rendered with {}: {}", c.number, template_name, d.message.template_used, d.message.errors.front());
+    }
+    // No recipient is recorded (outbox state, audit event), not logged: `serve` warns once at
+    // start when no channel is set up, and simulations would drown in it.
+    return Audit(c.id, instance, planned.empty() ? "notice_unrouted" : "notice_queued",
+                 {{"to", n.to}, {"template", template_name}, {"tlp", tlp}, {"outbox", outbox_id}, {"deliveries", summary}});
+  }
+
+  // What a template sees: the case, the step that caused the notice with its deadline in the
+  // agency's time zone, the notice and a link to the case.
+  Result<nlohmann::json> FactsForNotice(const CaseRow& c, std::optional<std::int64_t> instance, const Notice& n,
+                                        const std::string& template_name, const std::string& tlp, const ProcedureDef& def,
+                                        const NotificationBook& book) {
+    auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu);
+    const WorkingCalendar cal = calendar.ok() ? *calendar : WorkingCalendar::Standard(7 * 60, "WIB");
+    auto when = [&](std::optional<std::int64_t> t) -> nlohmann::json { return t ? nlohmann::json(cal.Format(*t)) : nlohmann::json(); };
+    auto q = db_.Prepare("SELECT opened_at, sla_due_at, status FROM cases WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, c.id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    const std::int64_t opened = q->Int(0);
+    const std::optional<std::int64_t> sla_due = q->IsNull(1) ? std::nullopt : std::optional<std::int64_t>(q->Int(1));
+    q->Run();
+    std::string link = book.link();
+    for (auto at = link.find("{case}"); at != std::string::npos; at = link.find("{case}")) link.replace(at, 6, std::to_string(c.id));
+    const RoleDef& to = def.roles.at(n.to);
+    nlohmann::json facts = {
+        {"case", {{"id", c.id}, {"number", c.number}, {"title", c.title}, {"status", c.status}, {"procedure", c.procedure_id},
+                  {"procedure_title", def.Title()}, {"fields", c.fields}, {"opened_at", cal.Format(opened)},
+                  {"sla_due", when(sla_due)}, {"link", link}}},
+        {"notice", {{"to", n.to}, {"to_label", to.label.empty() ? n.to : to.label}, {"template", template_name}, {"tlp", tlp}}},
+        {"agency", {{"id", def.instansi}, {"zona_waktu", cal.zone_label()}}},
+        {"now", cal.Format(now_)},
+    };
+    if (instance) {
+      auto s = db_.Prepare(
+          "SELECT si.step_id, si.visit, (SELECT due_at FROM timers t WHERE t.step_instance_id = si.id AND t.kind IN ('sla_due', 'wait_timeout') "
+          "ORDER BY t.id DESC LIMIT 1) FROM step_instances si WHERE si.id = ?");
+      if (!s.ok()) return s.status();
+      s->Bind(1, *instance);
+      auto srow = s->Step();
+      if (!srow.ok()) return srow.status();
+      if (*srow) {
+        const StepDef* step = def.Find(s->Text(0));
+        const std::optional<std::int64_t> due = s->IsNull(2) ? std::nullopt : std::optional<std::int64_t>(s->Int(2));
+        nlohmann::json j = {{"id", s->Text(0)}, {"visit", s->Int(1)}, {"due", when(due)}};
+        if (step != nullptr) {
+          j["no"] = step->no;
+          j["kegiatan"] = step->kegiatan;
+          j["role"] = step->role;
+          auto r = def.roles.find(step->role);
+          j["role_label"] = r == def.roles.end() ? step->role : r->second.label;
+          if (step->waktu) j["waktu"] = step->waktu->raw;
+        }
+        facts["step"] = std::move(j);
+      }
+      s->Run();
+    }
+    return facts;
+  }
+
+  // ---- deliveries ----------------------------------------------------------------------------
+
+  // A delivery worker's report on one attempt: sent, or failed (retried with backoff until the
+  // channel's attempts are used up, then a dead letter).
+  Status DeliveryOutcome() {
+    auto q = db_.Prepare("SELECT case_id, state, attempts, max_attempts, channel, recipient, outbox_id FROM deliveries WHERE id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, command_.delivery_id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound("no delivery " + std::to_string(command_.delivery_id));
+    const std::int64_t case_id = q->Int(0), attempts = q->Int(2) + 1, max_attempts = q->Int(3);
+    const std::string state = q->Text(1);
+    nlohmann::json detail = {{"delivery", command_.delivery_id}, {"channel", q->Text(4)}, {"recipient", q->Text(5)}, {"attempt", attempts}};
+    q->Run();
+    result_case_id_ = case_id;
+    if (state != "pending") {  // an operator's retry or a second worker got there first
+      detail_ = {{"ignored", "delivery is " + state}};
+      return Status::Ok();
+    }
+    const bool sent = command_.label == "sent";
+    std::string next_state = sent ? "sent" : "pending";
+    std::int64_t next_at = now_;
+    if (!sent && (command_.label == "refused" || attempts >= max_attempts)) {
+      next_state = command_.label == "refused" ? "refused" : "dead";
+    } else if (!sent) {
+      next_at = now_ + RetryDelaySeconds(command_.retry_first_seconds, command_.retry_max_seconds, attempts);
+    }
+    auto u = db_.Prepare("UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ? WHERE id = ?");
+    if (!u.ok()) return u.status();
+    u->Bind(1, next_state).Bind(2, attempts).Bind(3, next_at).Bind(4, sent ? std::string() : command_.note.substr(0, 2000))
+        .Bind(6, command_.delivery_id);
+    if (sent) u->Bind(5, now_);
+    else u->BindNull(5);
+    SIAGA_TRY(u->Run());
+    if (!sent) detail["error"] = command_.note.substr(0, 500);
+    if (next_state == "pending") detail["next_attempt_at"] = FormatUtc(next_at);
+    detail_ = detail;
+    detail_["state"] = next_state;
+    if (next_state == "pending") return Status::Ok();  // retries are in the row, not the audit trail
+    const char* event = next_state == "sent" ? "notice_sent" : next_state == "dead" ? "notice_dead" : "notice_refused";
+    return Audit(case_id, std::nullopt, event, detail);
+  }
+
+  // An operator sends dead letters again: each gets the channel's attempts anew, same key.
+  Status RetryDeliveries() {
+    SIAGA_TRY(CheckAdmin("retrying dead notices"));
+    const bool all = command_.delivery_id == 0;
+    auto q = db_.Prepare(all ? "SELECT id, case_id, state FROM deliveries WHERE state = 'dead' ORDER BY id"
+                             : "SELECT id, case_id, state FROM deliveries WHERE id = ?");
+    if (!q.ok()) return q.status();
+    if (!all) q->Bind(1, command_.delivery_id);
+    std::vector<std::pair<std::int64_t, std::int64_t>> ids;
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (q->Text(2) != "dead") return Conflict("delivery " + std::to_string(q->Int(0)) + " is " + q->Text(2) + ", not dead");
+      ids.emplace_back(q->Int(0), q->Int(1));
+    }
+    if (!all && ids.empty()) return NotFound("no delivery " + std::to_string(command_.delivery_id));
+    for (const auto& [id, case_id] : ids) {
+      auto u = db_.Prepare("UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?");
+      if (!u.ok()) return u.status();
+      u->Bind(1, now_).Bind(2, id);
+      SIAGA_TRY(u->Run());
+      SIAGA_TRY(Audit(case_id, std::nullopt, "notice_retried", {{"delivery", id}, {"by", command_.actor.name}}));
+    }
+    detail_ = {{"retried", ids.size()}};
+    return Status::Ok();
   }
 
   Status ApplyEffects(CaseRow& c, const CompiledProcedure& proc, std::optional<std::int64_t> instance,
@@ -1272,7 +1444,6 @@ class Engine::Transition {
   std::int64_t result_case_id_ = 0;
   nlohmann::json detail_ = nlohmann::json::object();
   int transitions_ = 0;
-  int notice_counter_ = 0;
 };
 
 Engine::Engine(Database& db, ProcedureRegistry& registry, const Clock& clock)

@@ -61,6 +61,8 @@ struct Command {
     kPublishProcedures,   // store every loaded procedure's version (after a start or a reload)
     kMigrate,             // move a running case to another version (label: hash or "" for the one in force;
                           // fields: { old_step = new_step } for open steps the new version lacks)
+    kDeliveryOutcome,     // a delivery worker's attempt (label "sent", "failed" or "refused"; note: the error)
+    kRetryDeliveries,     // dead letters back to pending (delivery_id, or 0 for every dead one); admin
   };
   Type type = Type::kComment;
   Actor actor;
@@ -75,6 +77,8 @@ struct Command {
   std::string evidence_name, evidence_content, media_type, tlp;  // attach; open: optional evidence
   std::string assignee;                              // assign
   std::shared_ptr<const IngestRequest> ingest;       // ingest
+  std::int64_t delivery_id = 0;                      // delivery outcome, retry
+  int retry_first_seconds = 30, retry_max_seconds = 3600;  // delivery outcome: the channel's backoff
 };
 
 const char* CommandName(Command::Type type);

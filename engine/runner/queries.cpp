@@ -1,6 +1,7 @@
 #include "runner/queries.h"
 
 #include <cctype>
+#include <map>
 
 #include "common/clock.h"
 #include "time/calendar.h"
@@ -177,7 +178,25 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
                                {"added_at", Instant(*evidence, 6, cal)}});
   }
 
-  auto notices = db.Prepare("SELECT recipient_role, template, tlp, state, created_at FROM outbox WHERE case_id = ? ORDER BY id");
+  // Each notice with its deliveries (one per recipient and channel); message bodies stay in the
+  // store (GET /api/notices/{id} shows one).
+  std::map<std::int64_t, nlohmann::json> deliveries;
+  auto d = db.Prepare("SELECT outbox_id, id, channel, recipient, language, state, attempts, last_error, sent_at, next_attempt_at "
+                      "FROM deliveries WHERE case_id = ? ORDER BY id");
+  if (!d.ok()) return d.status();
+  d->Bind(1, case_id);
+  while (true) {
+    auto r = d->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    nlohmann::json one = {{"id", d->Int(1)}, {"channel", d->Text(2)}, {"recipient", d->Text(3)}, {"language", d->Text(4)},
+                          {"state", d->Text(5)}, {"attempts", d->Int(6)}, {"error", d->IsNull(7) ? nlohmann::json() : nlohmann::json(d->Text(7))},
+                          {"sent_at", Instant(*d, 8, cal)}};
+    if (d->Text(5) == "pending") one["next_attempt_at"] = Instant(*d, 9, cal);
+    if (!deliveries.contains(d->Int(0))) deliveries[d->Int(0)] = nlohmann::json::array();
+    deliveries[d->Int(0)].push_back(std::move(one));
+  }
+  auto notices = db.Prepare("SELECT recipient_role, template, tlp, state, created_at, id FROM outbox WHERE case_id = ? ORDER BY id");
   if (!notices.ok()) return notices.status();
   notices->Bind(1, case_id);
   out["notices"] = nlohmann::json::array();
@@ -185,8 +204,10 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
     auto r = notices->Step();
     if (!r.ok()) return r.status();
     if (!*r) break;
+    auto found = deliveries.find(notices->Int(5));
     out["notices"].push_back({{"to", notices->Text(0)}, {"template", notices->Text(1)}, {"tlp", notices->Text(2)},
-                              {"state", notices->Text(3)}, {"at", Instant(*notices, 4, cal)}});
+                              {"state", notices->Text(3)}, {"at", Instant(*notices, 4, cal)},
+                              {"deliveries", found == deliveries.end() ? nlohmann::json::array() : found->second}});
   }
 
   auto history = db.Prepare("SELECT seq, at, actor, event, detail FROM audit_events WHERE case_id = ? ORDER BY seq");
@@ -199,6 +220,33 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
     if (!*r) break;
     out["history"].push_back({{"seq", history->Int(0)}, {"at", Instant(*history, 1, cal)}, {"actor", history->Text(2)},
                               {"event", history->Text(3)}, {"detail", ParseJson(history->Text(4))}});
+  }
+  return out;
+}
+
+// Deliveries in one state, newest first, with their case: the dead-letter list and friends.
+Result<nlohmann::json> ListDeliveries(Database& db, const std::string& state, int limit) {
+  if (state != "pending" && state != "sent" && state != "dead" && state != "refused")
+    return InvalidField("state", "pending, sent, dead or refused");
+  auto q = db.Prepare(
+      "SELECT d.id, d.case_id, c.number, o.recipient_role, o.template, d.channel, d.recipient, d.tlp, d.state, d.attempts, "
+      "d.max_attempts, d.last_error, d.created_at, d.sent_at, d.next_attempt_at, d.idempotency_key, d.subject "
+      "FROM deliveries d JOIN outbox o ON o.id = d.outbox_id JOIN cases c ON c.id = d.case_id "
+      "WHERE d.state = ? ORDER BY d.id DESC LIMIT ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, state).Bind(2, static_cast<std::int64_t>(limit));
+  nlohmann::json out = nlohmann::json::array();
+  while (true) {
+    auto r = q->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    auto when = [&](int col) { return q->IsNull(col) ? nlohmann::json() : nlohmann::json(FormatUtc(q->Int(col))); };
+    out.push_back({{"id", q->Int(0)}, {"case_id", q->Int(1)}, {"case", q->Text(2)}, {"to", q->Text(3)}, {"template", q->Text(4)},
+                   {"channel", q->Text(5)}, {"recipient", q->Text(6)}, {"tlp", q->Text(7)}, {"state", q->Text(8)},
+                   {"attempts", q->Int(9)}, {"max_attempts", q->Int(10)},
+                   {"last_error", q->IsNull(11) ? nlohmann::json() : nlohmann::json(q->Text(11))}, {"created_at", when(12)},
+                   {"sent_at", when(13)}, {"next_attempt_at", q->Text(8) == "pending" ? when(14) : nlohmann::json()},
+                   {"idempotency_key", q->Text(15)}, {"subject", q->Text(16)}});
   }
   return out;
 }

@@ -36,4 +36,7 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
 // Finds a case by its id or its number (e.g. "KAB-TRENGGALEK-2026-000001").
 Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref);
 
+// Notice deliveries in `state` (pending, sent, dead, refused), newest first, at most `limit`.
+Result<nlohmann::json> ListDeliveries(Database& db, const std::string& state, int limit);
+
 }  // namespace siaga

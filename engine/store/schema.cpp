@@ -186,6 +186,35 @@ CREATE INDEX decisions_by_step ON decisions(step_instance_id);
 CREATE INDEX outbox_by_case ON outbox(case_id, id);
 CREATE INDEX cases_by_version ON cases(version_id);
 )sql",
+    // 6: a notice (outbox row) becomes one delivery per recipient and channel, rendered in the
+    // transaction that queued it and sent by the delivery workers; the outbox row says whether
+    // any recipient was found ('queued') or none ('unrouted').
+    R"sql(
+CREATE TABLE deliveries (
+  id               INTEGER PRIMARY KEY,
+  outbox_id        INTEGER NOT NULL REFERENCES outbox(id),
+  case_id          INTEGER NOT NULL REFERENCES cases(id),
+  channel          TEXT    NOT NULL,
+  recipient        TEXT    NOT NULL,            -- e-mail address; '' for a channel's own endpoint
+  language         TEXT    NOT NULL,
+  tlp              TEXT    NOT NULL,
+  subject          TEXT    NOT NULL,
+  body_text        TEXT    NOT NULL,
+  body_html        TEXT    NOT NULL,
+  data             TEXT    NOT NULL DEFAULT '{}', -- the case and step facts sent to HTTP channels
+  idempotency_key  TEXT    NOT NULL UNIQUE,       -- sent with every attempt
+  state            TEXT    NOT NULL CHECK (state IN ('pending','sent','dead','refused')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  max_attempts     INTEGER NOT NULL,
+  next_attempt_at  INTEGER NOT NULL,
+  last_error       TEXT,
+  sent_at          INTEGER,
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX deliveries_by_case ON deliveries(case_id, id);
+CREATE INDEX deliveries_dead ON deliveries(id) WHERE state = 'dead';
+)sql",
 };
 
 }  // namespace
