@@ -10,6 +10,8 @@ namespace siaga {
 
 // 0 CLEAR (or WHITE), 1 GREEN, 2 AMBER, 3 AMBER+STRICT, 4 RED; nullopt for anything else.
 std::optional<int> TlpRank(std::string_view label);
+// A TLP 2.0 label as written on evidence and webhook drafts (WHITE is not accepted there).
+inline bool IsTlpLabel(std::string_view label) { return label != "WHITE" && TlpRank(label).has_value(); }
 // The stricter of two known labels.
 std::string StricterTlp(const std::string& a, const std::string& b);
 // True when something labelled `label` may go to a place cleared up to `cleared`.

@@ -1009,10 +1009,8 @@ class Engine::Transition {
 
   // The command's evidence bytes, hashed and kept in the store (DESIGN.md §11.8).
   Status StoreEvidence(std::int64_t case_id, std::optional<std::int64_t> instance, const std::string& name) {
-    static const std::vector<std::string> kTlp = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
     const std::string tlp = command_.tlp.empty() ? "AMBER" : command_.tlp;
-    if (std::find(kTlp.begin(), kTlp.end(), tlp) == kTlp.end())
-      return InvalidArgument("tlp: must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED");
+    if (!IsTlpLabel(tlp)) return InvalidField("tlp", std::string("must be one of ") + kTlpChoices);
     if (name.size() > 200) return InvalidArgument("evidence name: at most 200 characters");
     if (command_.evidence_content.size() > kMaxEvidenceBytes) return InvalidArgument("evidence: over 16 MiB is not stored in this version");
     const std::string sha = Sha256Hex(command_.evidence_content);

@@ -3,13 +3,13 @@
 #include <algorithm>
 
 #include "common/sha256.h"
+#include "common/tlp.h"
 
 namespace siaga {
 
 namespace {
 
 const std::vector<std::string> kSeverities = {"info", "low", "medium", "high", "critical"};
-const std::vector<std::string> kTlp = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
 
 // Case fields that a webhook case always carries; the adapter's own fields cannot replace them.
 const std::vector<std::string> kReservedFields = {"severity", "asset", "source", "source_ref", "adapter", "occurred_at", "tlp"};
@@ -53,8 +53,7 @@ Result<std::vector<CaseDraft>> ValidateDrafts(const nlohmann::json& out, const s
     if (std::find(kSeverities.begin(), kSeverities.end(), *severity) == kSeverities.end())
       return InvalidField(where + ".severity", "must be one of info, low, medium, high, critical");
     if (source->empty()) return InvalidField(where + ".source", "is required");
-    if (!tlp->empty() && std::find(kTlp.begin(), kTlp.end(), *tlp) == kTlp.end())
-      return InvalidField(where + ".tlp", "must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED");
+    if (!tlp->empty() && !IsTlpLabel(*tlp)) return InvalidField(where + ".tlp", std::string("must be one of ") + kTlpChoices);
     draft.title = *title;
     draft.severity = *severity;
     draft.source = *source;

@@ -7,6 +7,7 @@
 
 #include "e2e/http_support.h"
 #include "e2e/receivers.h"
+#include "notify/senders.h"
 
 namespace siaga::test {
 namespace {
@@ -276,6 +277,39 @@ TEST_CASE("a TLP:RED case never reaches a channel cleared for AMBER", "[e2e][not
   CHECK(setup.http.count() == 0);
   CHECK(CountRows(server.db(), "SELECT COUNT(*) FROM deliveries WHERE channel = 'csirt' AND state = 'refused' AND tlp = 'RED' AND body_text = ''") == 1);
   CHECK(CountRows(server.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'notice_refused'") == 1);
+}
+
+}  // namespace
+}  // namespace siaga::test
+
+namespace siaga::test {
+namespace {
+
+TEST_CASE("an e-mail channel with tls = required sends nothing to a server that does not offer STARTTLS", "[e2e][notify]") {
+  SmtpReceiver smtp;  // offers AUTH PLAIN, no STARTTLS
+  Channel ch;
+  ch.name = "email";
+  ch.kind = ChannelKind::kSmtp;
+  ch.url = smtp.Url();
+  ch.from = "siaga@test.go.id";
+  ch.tlp_max = "AMBER";
+  ch.timeout_seconds = 5;
+  OutgoingMessage m;
+  m.recipient = "kabid@test.go.id";
+  m.tlp = "GREEN";
+  m.subject = "S";
+  m.text = "T";
+  m.html = "<p>T</p>";
+  m.idempotency_key = "siaga-1";
+  InitSenders();
+  ch.tls = "required";
+  const SendOutcome refused = SendMessage(ch, m, NowSeconds());
+  CHECK(refused.kind == SendOutcome::Kind::kFailed);
+  CHECK_THAT(refused.error, Catch::Contains("SMTP"));
+  CHECK(smtp.count() == 0);
+  ch.tls = "if_offered";
+  CHECK(SendMessage(ch, m, NowSeconds()).kind == SendOutcome::Kind::kSent);
+  CHECK(smtp.count() == 1);
 }
 
 }  // namespace
