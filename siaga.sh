@@ -47,13 +47,17 @@ case "${1:-}" in
     echo "  curl -H \"Authorization: Bearer \$(cat data/admin.token)\" http://${SIAGA_LISTEN:-127.0.0.1:8080}/api/cases"
     exec "$BUILD_DIR"/siaga --db "$db" serve --listen "${SIAGA_LISTEN:-127.0.0.1:8080}"
     ;;
+  build)  # for the scripts under bench/ and tests/reliability/
+    install_packages
+    build
+    ;;
   test)
     install_packages
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
     ;;
   *)
-    echo "usage: $0 run|test" >&2
+    echo "usage: $0 run|test|build" >&2
     exit 2
     ;;
 esac

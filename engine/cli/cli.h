@@ -68,5 +68,6 @@ void AddStatusCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddMigrateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddReportCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddNoticesCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddBackupCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace siaga::cli

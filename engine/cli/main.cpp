@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   AddMigrateCommand(app, options, exit_code);
   AddReportCommands(app, options, exit_code);
   AddNoticesCommands(app, options, exit_code);
+  AddBackupCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -320,14 +320,16 @@ class Engine::Transition {
                                         const NotificationBook& book) {
     auto calendar = engine_.registry_.calendars().For(def.instansi, def.zona_waktu);
     const WorkingCalendar cal = calendar.ok() ? *calendar : WorkingCalendar::Standard(7 * 60, "WIB");
-    auto when = [&](std::optional<std::int64_t> t) -> nlohmann::json { return t ? nlohmann::json(cal.Format(*t)) : nlohmann::json(); };
+    auto when = [&](const Statement& st, int column) -> nlohmann::json {
+      return st.IsNull(column) ? nlohmann::json() : nlohmann::json(cal.Format(st.Int(column)));
+    };
     auto q = db_.Prepare("SELECT opened_at, sla_due_at, status FROM cases WHERE id = ?");
     if (!q.ok()) return q.status();
     q->Bind(1, c.id);
     auto row = q->Step();
     if (!row.ok()) return row.status();
     const std::int64_t opened = q->Int(0);
-    const std::optional<std::int64_t> sla_due = q->IsNull(1) ? std::nullopt : std::optional<std::int64_t>(q->Int(1));
+    const nlohmann::json sla_due = when(*q, 1);
     q->Run();
     std::string link = book.link();
     for (auto at = link.find("{case}"); at != std::string::npos; at = link.find("{case}")) link.replace(at, 6, std::to_string(c.id));
@@ -335,7 +337,7 @@ class Engine::Transition {
     nlohmann::json facts = {
         {"case", {{"id", c.id}, {"number", c.number}, {"title", c.title}, {"status", c.status}, {"procedure", c.procedure_id},
                   {"procedure_title", def.Title()}, {"fields", c.fields}, {"opened_at", cal.Format(opened)},
-                  {"sla_due", when(sla_due)}, {"link", link}}},
+                  {"sla_due", sla_due}, {"link", link}}},
         {"notice", {{"to", n.to}, {"to_label", to.label.empty() ? n.to : to.label}, {"template", template_name}, {"tlp", tlp}}},
         {"agency", {{"id", def.instansi}, {"zona_waktu", cal.zone_label()}}},
         {"now", cal.Format(now_)},
@@ -350,8 +352,7 @@ class Engine::Transition {
       if (!srow.ok()) return srow.status();
       if (*srow) {
         const StepDef* step = def.Find(s->Text(0));
-        const std::optional<std::int64_t> due = s->IsNull(2) ? std::nullopt : std::optional<std::int64_t>(s->Int(2));
-        nlohmann::json j = {{"id", s->Text(0)}, {"visit", s->Int(1)}, {"due", when(due)}};
+        nlohmann::json j = {{"id", s->Text(0)}, {"visit", s->Int(1)}, {"due", when(*s, 2)}};
         if (step != nullptr) {
           j["no"] = step->no;
           j["kegiatan"] = step->kegiatan;
@@ -1460,7 +1461,20 @@ std::vector<CommandResult> Engine::Run(const std::vector<Command>& commands, boo
     for (auto& r : results) r.status = st;
     return results;
   }
+  // SQLite may roll the whole transaction back by itself after an I/O error or a full disk:
+  // then everything the batch did is gone, every command of it fails, and no later command may
+  // run (it would commit on its own, outside the batch).
+  auto transaction_lost = [&]() {
+    if (db_.InTransaction()) return false;
+    std::string why;
+    for (const auto& r : results)
+      if (!r.status.ok() && why.empty()) why = r.status.message();
+    const Status lost = StorageError("the store rolled the transaction back" + (why.empty() ? std::string() : ": " + why));
+    for (auto& r : results) r.status = lost;
+    return true;
+  };
   for (std::size_t i = 0; i < commands.size(); ++i) {
+    if (transaction_lost()) return results;
     Savepoint sp(db_, "command");
     if (!sp.status().ok()) {
       results[i].status = sp.status();
@@ -1476,6 +1490,7 @@ std::vector<CommandResult> Engine::Run(const std::vector<Command>& commands, boo
       if (!released.ok()) results[i].status = released;
     }
   }
+  if (transaction_lost()) return results;
   if (!commit) {
     db_.Rollback();
     return results;

@@ -65,6 +65,8 @@ class Database {
   Status Begin() { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() { return Exec("COMMIT"); }
   void Rollback();
+  // False once SQLite has rolled a transaction back by itself (after an I/O error, a full disk).
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
