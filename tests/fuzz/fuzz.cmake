@@ -2,6 +2,23 @@
 set(SIAGA_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
 set(SIAGA_FUZZ_TARGETS time_standard payload intake adapter procedure_loader notification_book)
 
+# In a SIAGA_FUZZ tree the targets link a library of just the engine files they reach, so the
+# clang build takes a fifth of a full one (the linker reports any file missing here).
+if(SIAGA_FUZZ)
+  add_library(siaga_fuzz_core STATIC
+    engine/common/status.cpp engine/common/clock.cpp engine/common/sha256.cpp engine/common/tlp.cpp
+    engine/time/time_standard.cpp engine/time/calendar.cpp
+    engine/lua/sandbox.cpp engine/lua/json_bridge.cpp
+    engine/procedure/loader.cpp engine/procedure/lint.cpp
+    engine/webhooks/payload.cpp engine/webhooks/adapter.cpp engine/webhooks/routes.cpp engine/webhooks/intake.cpp
+    engine/notify/notification_book.cpp)
+  target_include_directories(siaga_fuzz_core PUBLIC engine)
+  target_link_libraries(siaga_fuzz_core PUBLIC PkgConfig::LUA nlohmann_json::nlohmann_json spdlog::spdlog OpenSSL::Crypto)
+  set(SIAGA_FUZZ_CORE siaga_fuzz_core)
+else()
+  set(SIAGA_FUZZ_CORE siaga_core)
+endif()
+
 function(siaga_fuzz_target name)
   if(SIAGA_FUZZ)
     add_executable(fuzz_${name} ${SIAGA_FUZZ_DIR}/fuzz_${name}.cpp)
@@ -12,7 +29,7 @@ function(siaga_fuzz_target name)
   target_compile_options(fuzz_${name} PRIVATE ${SIAGA_WARNINGS})
   target_include_directories(fuzz_${name} PRIVATE ${SIAGA_FUZZ_DIR})
   target_compile_definitions(fuzz_${name} PRIVATE SIAGA_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  target_link_libraries(fuzz_${name} PRIVATE siaga_core)
+  target_link_libraries(fuzz_${name} PRIVATE ${SIAGA_FUZZ_CORE})
 endfunction()
 
 foreach(t IN LISTS SIAGA_FUZZ_TARGETS)
