@@ -79,6 +79,7 @@ for t in "${TARGETS[@]}"; do
   dict=$(dict_for "$t")
   log="$BUILD/fuzz_$t.log"
   echo "== fuzz_$t for ${SECONDS_PER_TARGET}s (log: $log)"
+  start=$(date +%s)
   set +e
   "$BUILD/fuzz_$t" "$BUILD/corpus/$t" "$BUILD/seeds/$t" \
     -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2560 -max_len=65536 \
@@ -88,8 +89,8 @@ for t in "${TARGETS[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   new=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  cov=$(grep -o "cov: [0-9]*" "$log" | tail -1 | cut -d" " -f2 || true)
+  secs=$(( $(date +%s) - start ))
   crashes=$(find "$BUILD/artifacts/$t" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) \
             -newer "$BUILD/seeds/$t" | wc -l)
   if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
