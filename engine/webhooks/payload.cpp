@@ -29,6 +29,11 @@ Result<nlohmann::json> DecodeJson(std::string_view text, const PayloadLimits& li
     std::string message = e.what();
     const auto colon = message.find("parse error");
     return InvalidField(where, "malformed JSON (" + (colon == std::string::npos ? message : message.substr(colon)) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but still the sender's: a number beyond a double (1e309) is out_of_range.
+    std::string message = e.what();
+    const auto close = message.find("] ");
+    return InvalidField(where, "unreadable JSON (" + (close == std::string::npos ? message : message.substr(close + 2)) + ")");
   }
 }
 
