@@ -4,13 +4,13 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "common/utf8.h"  // FirstInvalidUtf8
 
 namespace siaga {
 
@@ -31,9 +31,5 @@ struct PayloadLimits {
 // objects keyed by the trimmed header names, every value a string. Errors carry field() "body",
 // "line N" or "row N".
 Result<nlohmann::json> DecodePayload(PayloadFormat format, std::string_view body, const PayloadLimits& limits = {});
-
-// The offset of the first byte that does not start a well-formed UTF-8 sequence; nullopt when
-// `s` is valid UTF-8 (what nlohmann::json can dump).
-std::optional<std::size_t> FirstInvalidUtf8(std::string_view s);
 
 }  // namespace siaga

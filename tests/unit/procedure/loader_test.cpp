@@ -141,3 +141,20 @@ TEST_CASE("whatever a file returns is a diagnostic, never an abort or a hang", "
     CHECK_THAT(Errors(r), Catch::Contains("reading the returned table failed"));
   }
 }
+
+// Found by fuzz_procedure_loader (tests/fuzz/regressions/procedure_loader/set-invalid-utf8): a
+// `set` value that was not UTF-8 (a Latin-1 file, or "\xC1" in a string) reached the checker,
+// whose dump() threw json type_error 316 out of LoadProcedureSource (lint and reload crashed).
+TEST_CASE("data that is not UTF-8 text is a diagnostic at the field", "[procedure][loader][fuzz]") {
+  const std::string source = Mini();
+  const auto pos = source.find("status_laporan = \"ditutup\"");
+  REQUIRE(pos != std::string::npos);
+  for (const char* bad : {"\"dit\\xC1tup\"", "\"dit\xE9tup\""}) {
+    INFO(bad);
+    std::string s = source;
+    s.replace(pos, 26, std::string("status_laporan = ") + bad);
+    LoadResult r = LoadProcedureSource(s, "sop/uji/mini.lua");
+    CHECK(r.procedure == nullptr);
+    CHECK_THAT(Errors(r), Catch::Contains("not valid UTF-8"));
+  }
+}
