@@ -14,7 +14,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,16 +34,16 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
   if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
-  std::optional<std::uint8_t> prefix;
+  int prefix = -1;  // the byte to put before each file's contents, -1 for none
   std::size_t min_inputs = 1, ran = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--prefix-byte=", 0) == 0) {
-      prefix = static_cast<std::uint8_t>(std::stoi(arg.substr(14)));
+      prefix = std::stoi(arg.substr(14)) & 0xFF;
       continue;
     }
     if (arg == "--no-prefix") {
-      prefix.reset();
+      prefix = -1;
       continue;
     }
     if (arg.rfind("--min-inputs=", 0) == 0) {
@@ -65,7 +64,7 @@ int main(int argc, char** argv) {
     }
     for (const auto& f : files) {
       std::string input = ReadFile(f);
-      if (prefix) input.insert(input.begin(), static_cast<char>(*prefix));
+      if (prefix >= 0) input.insert(input.begin(), static_cast<char>(prefix));
       std::fprintf(stderr, "replay: %s (%zu bytes)\n", f.c_str(), input.size());
       LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
       ++ran;
