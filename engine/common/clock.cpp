@@ -64,6 +64,21 @@ std::string FormatAt(UnixSeconds t, const char* pattern_suffix, int offset_minut
   return buf;
 }
 
+// sscanf's %d also takes a sign and leading blanks, so every number it read is checked to be
+// digits only: "T-8:00" is not eight hours before midnight, nor "+-7:00" an offset.
+bool DigitsAndSeparators(std::string_view s, char separator) {
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s.front()))) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != separator) return false;
+  return true;
+}
+
+unsigned DaysInMonth(int year, int month) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 }  // namespace
 
 std::string FormatUtc(UnixSeconds t) { return FormatAt(t, "Z", 0); }
@@ -83,18 +98,20 @@ Result<UnixSeconds> ParseInstant(std::string_view text, int default_offset_minut
   int consumed = 0;
   const std::string str(text);
   int fields = std::sscanf(str.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed);
-  if (fields != 3) return InvalidArgument("expected a date like 2026-01-05T08:00:00Z, got '" + str + "'");
+  if (fields != 3 || !DigitsAndSeparators(text.substr(0, static_cast<size_t>(consumed)), '-'))
+    return InvalidArgument("expected a date like 2026-01-05T08:00:00Z, got '" + str + "'");
   std::string_view rest = text.substr(static_cast<size_t>(consumed));
   if (!rest.empty()) {
     int used = 0;
     const std::string r(rest);
     fields = std::sscanf(r.c_str(), "%c%2d:%2d%n", &sep, &h, &mi, &used);
-    if (fields != 3 || (sep != 'T' && sep != ' '))
+    if (fields != 3 || (sep != 'T' && sep != ' ') || !DigitsAndSeparators(rest.substr(1, static_cast<size_t>(used) - 1), ':'))
       return InvalidArgument("expected a time like T08:00 after the date in '" + str + "'");
     rest = rest.substr(static_cast<size_t>(used));
     if (!rest.empty() && rest[0] == ':') {
       const std::string r2(rest);
-      if (std::sscanf(r2.c_str(), ":%2d%n", &s, &used) != 1)
+      if (std::sscanf(r2.c_str(), ":%2d%n", &s, &used) != 1 ||
+          !DigitsAndSeparators(rest.substr(1, static_cast<size_t>(used) - 1), ':'))
         return InvalidArgument("bad seconds in '" + str + "'");
       rest = rest.substr(static_cast<size_t>(used));
       // Fractions of a second (scanners write milliseconds): kept to the whole second.
@@ -116,11 +133,12 @@ Result<UnixSeconds> ParseInstant(std::string_view text, int default_offset_minut
     const bool colon = r.size() == 6 && r[3] == ':';
     const bool compact = r.size() == 5 && std::isdigit(static_cast<unsigned char>(r[3])) && std::isdigit(static_cast<unsigned char>(r[4]));
     if ((rest[0] != '+' && rest[0] != '-') || !(colon || compact) ||
-        std::sscanf(r.c_str() + 1, colon ? "%2d:%2d" : "%2d%2d", &oh, &om) != 2)
+        !DigitsAndSeparators(rest.substr(1), ':') ||
+        std::sscanf(r.c_str() + 1, colon ? "%2d:%2d" : "%2d%2d", &oh, &om) != 2 || oh > 23 || om > 59)
       return InvalidArgument("bad UTC offset '" + r + "' in '" + str + "'");
     offset = (rest[0] == '-' ? -1 : 1) * (oh * 60 + om);
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+  if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, mo) || h > 23 || mi > 59 || s > 60)
     return InvalidArgument("date or time out of range in '" + str + "'");
   const std::int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return days * 86400 + h * 3600 + mi * 60 + s - offset * 60;

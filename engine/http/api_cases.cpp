@@ -27,7 +27,7 @@ Result<nlohmann::json> JsonBody(const HttpRequest& req) {
 
 Status OnlyKeys(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
   for (const auto& [key, unused] : body.items())
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+    if (std::none_of(allowed.begin(), allowed.end(), [&k = key](const char* a) { return k == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       return InvalidField(key, "unknown key (allowed: " + list + ")");

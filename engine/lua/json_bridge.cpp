@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
+
+#include "common/utf8.h"
 
 namespace siaga {
 
@@ -59,6 +62,10 @@ Result<nlohmann::json> LuaToJson(lua_State* L, int index, int depth) {
     case LUA_TSTRING: {
       std::size_t len = 0;
       const char* s = lua_tolstring(L, index, &len);
+      // Lua strings are bytes ("\xC1", string.char(255), a cut through a character): refused here,
+      // or every later dump() of the data (case fields, drafts, API answers) would throw.
+      if (auto bad = FirstInvalidUtf8(std::string_view(s, len)))
+        return InvalidArgument("a string is not valid UTF-8 text (byte " + std::to_string(*bad + 1) + ")");
       return nlohmann::json(std::string(s, len));
     }
     case LUA_TTABLE: {
@@ -96,7 +103,13 @@ Result<nlohmann::json> LuaToJson(lua_State* L, int index, int depth) {
           lua_pop(L, 2);
           return item.status();
         }
-        obj[lua_tostring(L, -2)] = std::move(*item);
+        std::size_t key_len = 0;
+        const char* key = lua_tolstring(L, -2, &key_len);
+        if (auto bad = FirstInvalidUtf8(std::string_view(key, key_len))) {
+          lua_pop(L, 2);
+          return InvalidArgument("a key is not valid UTF-8 text (byte " + std::to_string(*bad + 1) + ")");
+        }
+        obj[std::string(key, key_len)] = std::move(*item);
         lua_pop(L, 1);
       }
       return obj;

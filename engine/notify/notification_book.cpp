@@ -356,17 +356,26 @@ std::vector<Diagnostic> NotificationBook::LoadSource(const std::string& source, 
     r.Error("", st.message().substr(0, st.message().find('\n')));
     return out;
   }
+  // What the file returned is read with raw access only: this runs outside any protected call,
+  // so a metamethod (or indexing a non-table) would raise an unprotected error and abort.
   const int top = lua_gettop(L);
-  lua_getfield(L, top, kMarker);
-  const bool marked = lua_istable(L, top) && lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  auto raw_field = [&](const char* key) {
+    lua_pushstring(L, key);
+    lua_rawget(L, top);
+  };
+  bool marked = false;
+  if (lua_istable(L, top)) {
+    raw_field(kMarker);
+    marked = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
   if (!marked) {
     r.Error("", "the file must return notifikasi { ... }");
     lua_settop(L, 0);
     return out;
   }
   auto data_of = [&](const char* key) -> std::optional<nlohmann::json> {
-    lua_getfield(L, top, key);
+    raw_field(key);
     if (lua_isnil(L, -1)) {
       lua_pop(L, 1);
       return std::nullopt;
@@ -417,7 +426,7 @@ std::vector<Diagnostic> NotificationBook::LoadSource(const std::string& source, 
 
   auto tf = std::make_unique<TemplateFile>();
   std::map<std::string, int> templates;
-  lua_getfield(L, top, "templates");
+  raw_field("templates");
   if (lua_istable(L, -1)) {
     const int tt = lua_gettop(L);
     lua_pushnil(L);

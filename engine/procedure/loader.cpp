@@ -810,6 +810,22 @@ BaseResolver StoredResolver(const nlohmann::json& bases) {
   };
 }
 
+namespace {
+
+struct ReadContext {
+  TableReader* reader;
+  ProcedureDef* def;
+};
+
+// ReadProcedure as a Lua C function: the table is argument 1, the context upvalue 1.
+int ReadProcedureProtected(lua_State* L) {
+  auto* ctx = static_cast<ReadContext*>(lua_touserdata(L, lua_upvalueindex(1)));
+  ReadProcedure(*ctx->reader, 1, *ctx->def);
+  return 0;
+}
+
+}  // namespace
+
 LoadResult LoadProcedureSource(std::string_view source, const std::string& file_name, const LuaLimits& limits,
                                const BaseResolver& resolver) {
   LoadResult result;
@@ -843,9 +859,15 @@ LoadResult LoadProcedureSource(std::string_view source, const std::string& file_
     diags.push_back({Diagnostic::Severity::kError, file_name, 0, "", "", msg.substr(0, msg.find('\n'))});
     return result;
   }
-  lua_getfield(L, -1, kSopMarker);
-  const bool is_sop = lua_istable(L, -2) && lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  // Raw access: what the file returned may be anything (nil, a number, a table whose metatable
+  // raises or loops), and this runs outside any protected call.
+  bool is_sop = false;
+  if (lua_istable(L, -1)) {
+    lua_pushstring(L, kSopMarker);
+    lua_rawget(L, -2);
+    is_sop = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
   if (!is_sop) {
     lua_pop(L, 1);
     diags.push_back({Diagnostic::Severity::kError, file_name, 0, "", "",
@@ -861,8 +883,20 @@ LoadResult LoadProcedureSource(std::string_view source, const std::string& file_
   def.hash = Sha256Hex(hashed);
   lua_pushnil(L);
   lua_setfield(L, LUA_REGISTRYINDEX, kExtendContextKey);  // `extend` dies with this call
+  // Reading the table can run the script's code (metamethods of the tables it returned), so it
+  // runs as a protected call under the sandbox's budgets: an error or an endless __index is a
+  // diagnostic, never a Lua panic (abort) or a hang of the loader.
   TableReader reader(L, file_name, diags);
-  ReadProcedure(reader, lua_gettop(L), def);
+  ReadContext read{&reader, &def};
+  lua_pushlightuserdata(L, &read);
+  lua_pushcclosure(L, ReadProcedureProtected, 1);
+  lua_pushvalue(L, -2);
+  Status read_status = sb.ProtectedCall(1, 0);
+  if (!read_status.ok()) {
+    const std::string& msg = read_status.message();
+    diags.push_back({Diagnostic::Severity::kError, file_name, 0, "", "",
+                     "reading the returned table failed: " + msg.substr(0, msg.find('\n'))});
+  }
   LuaRef table = LuaRef::PopFrom(L);
   if (!HasErrors(diags)) CheckProcedure(def, diags);
   if (HasErrors(diags)) return result;

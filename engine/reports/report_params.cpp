@@ -126,7 +126,7 @@ const ResolvedParam* ResolvedParams::Find(const std::string& name) const {
 Result<ResolvedParams> ResolveParams(const std::vector<ParamSpec>& specs, const std::map<std::string, std::string>& given,
                                      const ReportCatalog& catalog) {
   for (const auto& [name, unused] : given)
-    if (std::none_of(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; })) {
+    if (std::none_of(specs.begin(), specs.end(), [&n = name](const ParamSpec& s) { return s.name == n; })) {
       std::string list;
       for (const auto& s : specs) list += (list.empty() ? "" : ", ") + s.name;
       return ParamError(name, "this report has no such parameter (it takes: " + (list.empty() ? "none" : list) + ")");

@@ -1,5 +1,6 @@
 #include "webhooks/payload.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace siaga {
@@ -28,6 +29,11 @@ Result<nlohmann::json> DecodeJson(std::string_view text, const PayloadLimits& li
     std::string message = e.what();
     const auto colon = message.find("parse error");
     return InvalidField(where, "malformed JSON (" + (colon == std::string::npos ? message : message.substr(colon)) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but still the sender's: a number beyond a double (1e309) is out_of_range.
+    std::string message = e.what();
+    const auto close = message.find("] ");
+    return InvalidField(where, "unreadable JSON (" + (close == std::string::npos ? message : message.substr(close + 2)) + ")");
   }
 }
 
@@ -98,6 +104,12 @@ class CsvReader {
 };
 
 Result<nlohmann::json> DecodeCsv(std::string_view text, const PayloadLimits& limits) {
+  // JSON text is checked by the parser; CSV cells are bytes, and a string that is not UTF-8 makes
+  // every later dump() of a draft, a case or an API answer throw.
+  if (auto bad = FirstInvalidUtf8(text)) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n');
+    return InvalidField("line " + std::to_string(line), "not valid UTF-8 (byte " + std::to_string(*bad + 1) + ")");
+  }
   CsvReader reader(text);
   std::vector<std::string> header, record;
   while (header.empty() && !reader.done()) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "common/utf8.h"  // FirstInvalidUtf8
 
 namespace siaga {
 

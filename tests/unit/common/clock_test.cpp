@@ -44,3 +44,19 @@ TEST_CASE("civil day arithmetic agrees with known weekdays", "[clock]") {
     CHECK(DaysFromCivil(y, m, day) == d);
   }
 }
+
+// Found by fuzz_time_standard (tests/fuzz/regressions/time_standard/): sscanf's %d took a sign or
+// blanks, so "T-8:00:00Z" read as 16:00 the day before; and 31 February read as 3 March.
+TEST_CASE("ParseInstant refuses signed or blank fields, impossible days and offsets", "[clock][fuzz]") {
+  for (const char* text : {"2026-01-05T-8:00:00Z", "2026-01-05T08:-1:00Z", "2026-01-05T08:00:-1Z", "2026-01-05T 8:00Z",
+                           "2026-01-05T+8:00Z", "+2026-01-05", " 2026-01-05", "2026-01-05T08:00+-7:00",
+                           "2026-01-05T08:00+07:-1", "2026-01-05T08:00+99:00", "2026-02-29", "2026-02-31T00:00:00Z",
+                           "2026-04-31", "2100-02-29"}) {
+    INFO(text);
+    CHECK_FALSE(ParseInstant(text).ok());
+  }
+  CHECK(ParseInstant("2028-02-29").ok());
+  CHECK(ParseInstant("2000-02-29T23:59:60Z").ok());
+  CHECK(*ParseInstant("2026-01-05T08:00:00+0700") == *ParseInstant("2026-01-05T01:00:00Z"));
+  CHECK(*ParseInstant("2026-01-05T08:00-14:00") == *ParseInstant("2026-01-05T22:00Z"));
+}

@@ -132,3 +132,27 @@ TEST_CASE("JSON crosses the Lua boundary both ways with limits", "[lua][json]") 
   CHECK_THAT(LuaToJson(L, -1).status().message(), Catch::Contains("function"));
   lua_pop(L, 1);
 }
+
+// Lua strings are bytes; JSON text must be UTF-8 (see tests/unit/procedure/loader_test.cpp, "data
+// that is not UTF-8 text", found by fuzz_procedure_loader).
+TEST_CASE("LuaToJson refuses strings and keys that are not UTF-8", "[lua][json][fuzz]") {
+  auto sandbox = LuaSandbox::Create();
+  REQUIRE(sandbox.ok());
+  lua_State* L = (*sandbox)->state();
+  for (const char* chunk : {"return '\\xC1'", "return { a = 'x\\xFF' }", "return { ['\\xE9t\\xE9'] = 1 }",
+                            "return { 'ok', ('\\u{20AC}'):sub(1, 2) }"}) {
+    INFO(chunk);
+    REQUIRE((*sandbox)->Load(chunk, "=t").ok());
+    REQUIRE((*sandbox)->ProtectedCall(0, 1).ok());
+    auto j = LuaToJson(L, -1);
+    lua_pop(L, 1);
+    REQUIRE_FALSE(j.ok());
+    CHECK_THAT(j.status().message(), Catch::Contains("not valid UTF-8"));
+  }
+  REQUIRE((*sandbox)->Load("return { kota = 'Tanjung Selor \\u{2013} Kaltara', ['\\u{e9}'] = 'ok' }", "=t").ok());
+  REQUIRE((*sandbox)->ProtectedCall(0, 1).ok());
+  auto good = LuaToJson(L, -1);
+  lua_pop(L, 1);
+  REQUIRE(good.ok());
+  CHECK(good->dump().size() > 10);
+}

@@ -287,3 +287,23 @@ TEST_CASE("the file channel appends one synced JSON line per message", "[notify]
 
 }  // namespace
 }  // namespace siaga
+
+// Found by fuzz_notification_book (tests/fuzz/regressions/notification_book/): an empty file made
+// LoadSource index nil outside any protected call, and the process aborted ("unprotected Lua
+// error"); a metamethod on the returned table could do the same.
+TEST_CASE("whatever a notification file returns is a diagnostic, never an abort", "[notify][fuzz]") {
+  for (const char* source : {"", "return nil", "return 7", "return setmetatable({}, {__index = function() error('x') end})",
+                             "local t = notifikasi { language = 'id' }\n"
+                             "return setmetatable(t, {__index = function() while true do end end})"}) {
+    INFO(source);
+    NotificationBook book;
+    auto d = book.LoadSource(source, "sop/notifikasi/x.lua");
+    if (std::string(source).find("notifikasi {") == std::string::npos) {
+      REQUIRE(d.size() == 1);
+      CHECK_THAT(d[0].message, Catch::Contains("must return notifikasi"));
+    } else {
+      CHECK(d.empty());  // read raw: the metatable is never consulted
+    }
+    CHECK_FALSE(book.configured());
+  }
+}

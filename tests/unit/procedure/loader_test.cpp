@@ -112,3 +112,49 @@ TEST_CASE("hooks are looked up by step and by procedure", "[procedure][loader]")
   lua_pop(L, 1);
   CHECK(lua_gettop(L) == top);
 }
+
+// Found by fuzz_procedure_loader (tests/fuzz/regressions/procedure_loader/): the loader read what
+// the file returned outside any protected call, so an empty file aborted the process with
+// "unprotected Lua error: attempt to index a nil value", and a metamethod on the returned table
+// could raise (abort) or loop with no budget (hang).
+TEST_CASE("whatever a file returns is a diagnostic, never an abort or a hang", "[procedure][loader][fuzz]") {
+  for (const char* source : {"", "return nil", "return 42", "return true", "return 'sop'",
+                             "return setmetatable({}, {__index = function() error('boom') end})"}) {
+    INFO(source);
+    LoadResult r = LoadProcedureSource(source, "sop/uji/x.lua");
+    CHECK(r.procedure == nullptr);
+    CHECK_THAT(Errors(r), Catch::Contains("must return sop"));
+  }
+  // A real sop { } table whose metatable raises, or loops, when the loader reads a missing field.
+  std::string mini = Mini();
+  const auto ret = mini.find("return sop {");
+  REQUIRE(ret != std::string::npos);
+  for (const char* index : {"function() error('boom') end", "function() while true do end end"}) {
+    INFO(index);
+    std::string source = mini;
+    source.replace(ret, 12, "local t = sop {");
+    source += "\nreturn setmetatable(t, {__index = " + std::string(index) + "})\n";
+    LuaLimits limits = ProcedureLoadLimits();
+    limits.instructions = 1'000'000;
+    LoadResult r = LoadProcedureSource(source, "sop/uji/mini.lua", limits);
+    CHECK(r.procedure == nullptr);
+    CHECK_THAT(Errors(r), Catch::Contains("reading the returned table failed"));
+  }
+}
+
+// Found by fuzz_procedure_loader (tests/fuzz/regressions/procedure_loader/set-invalid-utf8): a
+// `set` value that was not UTF-8 (a Latin-1 file, or "\xC1" in a string) reached the checker,
+// whose dump() threw json type_error 316 out of LoadProcedureSource (lint and reload crashed).
+TEST_CASE("data that is not UTF-8 text is a diagnostic at the field", "[procedure][loader][fuzz]") {
+  const std::string source = Mini();
+  const auto pos = source.find("status_laporan = \"ditutup\"");
+  REQUIRE(pos != std::string::npos);
+  for (const char* bad : {"\"dit\\xC1tup\"", "\"dit\xE9tup\""}) {
+    INFO(bad);
+    std::string s = source;
+    s.replace(pos, 26, std::string("status_laporan = ") + bad);
+    LoadResult r = LoadProcedureSource(s, "sop/uji/mini.lua");
+    CHECK(r.procedure == nullptr);
+    CHECK_THAT(Errors(r), Catch::Contains("not valid UTF-8"));
+  }
+}

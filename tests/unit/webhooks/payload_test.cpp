@@ -87,3 +87,36 @@ TEST_CASE("CSV reports decode to rows keyed by the header, RFC 4180 quoting incl
     CHECK_THAT(bad.status().message(), Catch::Contains("more than 2 rows"));
   }
 }
+
+// Found by fuzz_payload and fuzz_adapter (tests/fuzz/regressions/payload/, .../adapter/): a CSV
+// cell with a byte that is not UTF-8 decoded fine, reached the shadowserver adapter's drafts, and
+// every later dump() of them threw json type_error 316.
+TEST_CASE("CSV reports must be UTF-8; the bad line is named", "[payload][fuzz]") {
+  auto ok = DecodePayload(PayloadFormat::kCsv, "ip,kota\n10.0.0.1,Tanjung Selor \xE2\x80\x93 Kaltara\n");
+  REQUIRE(ok.ok());
+  CHECK((*ok)[0]["kota"].dump().size() > 0);
+  for (const char* bad : {"ip,kota\n10.0.0.1,\xFF\n", "ip,kota\n10.0.0.1,\xC0\x80\n", "ip,kota\n10.0.0.1,\xED\xA0\x80\n",
+                          "ip,kota\n10.0.0.1,\xE2\x80\n", "ip,kota\n10.0.0.1,\xF4\x90\x80\x80\n"}) {
+    auto r = DecodePayload(PayloadFormat::kCsv, bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().field() == "line 2");
+  }
+  CHECK(FirstInvalidUtf8("a\xF0\x9F\x98\x80z") == std::nullopt);
+  CHECK(FirstInvalidUtf8("ab\xF0\x9F\x98") == std::optional<std::size_t>(2));
+}
+
+// Found by fuzz_payload and fuzz_intake (tests/fuzz/regressions/payload/, .../intake/): a number
+// beyond a double threw json out_of_range 406, which nothing caught: the adapter worker (or
+// `siaga hook test`) died instead of answering 400.
+TEST_CASE("a JSON number too large for a double is a bad body, not an exception", "[payload][fuzz]") {
+  for (const char* body : {R"({"source": 1e309})", "-1e400", R"([1, 2, 31e3093])"}) {
+    INFO(body);
+    auto r = DecodePayload(PayloadFormat::kJson, body);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().field() == "body");
+    CHECK_THAT(r.status().message(), Catch::Contains("1e"));
+  }
+  auto lines = DecodePayload(PayloadFormat::kJsonLines, "{\"a\": 1}\n{\"b\": 1e999}\n");
+  REQUIRE_FALSE(lines.ok());
+  CHECK(lines.status().field() == "line 2");
+}
