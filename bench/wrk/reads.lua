@@ -1,7 +1,8 @@
 -- wrk script for the reads benchmark (bench/reads.sh): GET a case list page or a random case's
 -- detail, with an admin bearer token.
--- Environment: BENCH_TOKEN, BENCH_MODE ("list" or "detail"), BENCH_CASES (ids 1..N for detail),
--- BENCH_QUERY (the list's query string, default "limit=50"). Prints one "RESULT k=v ..." line.
+-- Environment: BENCH_TOKEN, BENCH_MODE ("list": the query as given; "page": the query plus
+-- after=<random id>, a page deep in the list; "detail": /api/cases/<random id>), BENCH_CASES (ids
+-- 1..N), BENCH_QUERY (the list's query string, default "limit=50"). Prints one "RESULT" line.
 local token = os.getenv("BENCH_TOKEN") or ""
 local mode = os.getenv("BENCH_MODE") or "list"
 local cases = tonumber(os.getenv("BENCH_CASES") or "1") or 1
@@ -15,6 +16,9 @@ end
 function request()
   if mode == "detail" then
     return wrk.format("GET", "/api/cases/" .. math.random(1, cases))
+  end
+  if mode == "page" then
+    return wrk.format("GET", "/api/cases?" .. query .. "&after=" .. math.random(0, math.max(0, cases - 50)))
   end
   return wrk.format("GET", "/api/cases?" .. query)
 end
