@@ -44,9 +44,10 @@ cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
   stop_pid "$SERVER_PID"
   stop_pid "$NR_PID"
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$SCRIPT_ROWS"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 DB="$WORK/ingest.db"
 TOKEN=$(new_token "$DB" webhook:nuclei bench-feed)
@@ -66,8 +67,15 @@ case "$answer" in
   *) echo "ingest: the check request did not open a case: $answer" >&2; tail -20 "$WORK/server.log" >&2; exit 1 ;;
 esac
 
+if [ "$NODERED" = 1 ] && [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
+  row "ingest: Node-RED side by side" "-" "NA" "" "" "-" "not measured: better-sqlite3 12 needs Node >= 20 (node: $(node --version 2>/dev/null || echo missing))"
+  NODERED=0
+fi
+if [ "$NODERED" = 1 ] && ! nodered_install; then
+  row "ingest: Node-RED side by side" "-" "NA" "" "" "-" "not measured: npm install of node-red failed ($NR_DIR/install.log)"
+  NODERED=0
+fi
 if [ "$NODERED" = 1 ]; then
-  nodered_install
   nodered_start "$WORK"
   NR_URL="http://127.0.0.1:$NR_PORT/hook"
   NR_NOOP="http://127.0.0.1:$NR_PORT/hook-noop"

@@ -21,7 +21,8 @@ STORE=$(ensure_store "$N")
 
 WORK=$(mktemp -d /tmp/siaga-bench-reads.XXXXXX)
 SERVER_PID=""
-trap 'stop_pid "$SERVER_PID"; rm -rf "$WORK"' EXIT INT TERM
+trap 'stop_pid "$SERVER_PID"; rm -rf "$WORK"; rm -f "$SCRIPT_ROWS"' EXIT
+trap 'exit 130' INT TERM
 echo "reads: copying $STORE ($(du -m "$STORE" | cut -f1) MB)" >&2
 cp --reflink=auto "$STORE" "$WORK/reads.db"
 # The store's cases were opened from January 2025; the server runs at the instant the reports are

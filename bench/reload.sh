@@ -8,7 +8,8 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 bench_build siaga siaga_bench_reload
 WORK=$(mktemp -d /tmp/siaga-bench-reload.XXXXXX)
 SERVER_PID=""
-trap 'stop_pid "$SERVER_PID"; rm -rf "$WORK"' EXIT INT TERM
+trap 'stop_pid "$SERVER_PID"; rm -rf "$WORK"; rm -f "$SCRIPT_ROWS"' EXIT
+trap 'exit 130' INT TERM
 cp -r "$REPO_DIR/sop" "$WORK/sop"
 export SOP_DIR="$WORK/sop"
 admin=$(new_token "$WORK/siaga.db" admin bench)

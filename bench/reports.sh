@@ -20,7 +20,8 @@ if ! "$BUILD_DIR"/siaga --db "$STORE" --now 2026-01-01T00:00 report sla-complian
   "$BUILD_DIR"/siaga --db "$STORE" --now 2026-01-01T00:00 case list --limit 1 >/dev/null
 fi
 WORK=$(mktemp -d /tmp/siaga-bench-reports.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT INT TERM
+trap 'rm -rf "$WORK"; rm -f "$SCRIPT_ROWS"' EXIT
+trap 'exit 130' INT TERM
 run() {
   "$BUILD_DIR"/siaga --db "$STORE" --now 2026-01-01T00:00 report sla-compliance --format json --output "$WORK/sla.json" 2>"$WORK/err.txt"
 }

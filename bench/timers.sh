@@ -10,7 +10,8 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 N=${1:-1000000}
 bench_build siaga_bench_timers
 WORK=$(mktemp -d /tmp/siaga-bench-timers.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT INT TERM
+trap 'rm -rf "$WORK"; rm -f "$SCRIPT_ROWS"' EXIT
+trap 'exit 130' INT TERM
 "$BUILD_DIR"/siaga_bench_timers "$N" "$WORK/timers.db" >"$WORK/out.txt"
 cat "$WORK/out.txt" >&2
 get() { field "$1" "$WORK/out.txt"; }
