@@ -54,9 +54,10 @@ field() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
 
 # Ratios as printed in the table: how many times the target the figure is, so that >= 1 means
 # the target is met. at_least MEDIAN TARGET (throughput), below MEDIAN TARGET (latency, memory).
-at_least() { awk -v m="$1" -v t="$2" 'BEGIN { if (m == "NA" || t == 0) print "NA"; else printf "%.2fx\n", m / t }'; }
-below() { awk -v m="$1" -v t="$2" 'BEGIN { if (m == "NA") print "NA"; else if (m <= 0) print "inf"; else printf "%.2fx\n", t / m }'; }
-times() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "NA"; else printf "%.2fx\n", a / b }'; }
+# Rounded down, so that a missed target never prints as 1.00x.
+at_least() { awk -v m="$1" -v t="$2" 'BEGIN { if (m == "NA" || t == 0) print "NA"; else printf "%.2fx\n", int(m / t * 100) / 100 }'; }
+below() { awk -v m="$1" -v t="$2" 'BEGIN { if (m == "NA") print "NA"; else if (m <= 0) print "inf"; else printf "%.2fx\n", int(t / m * 100) / 100 }'; }
+times() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "NA"; else printf "%.2fx\n", int(a / b * 100) / 100 }'; }
 
 # row FIGURE TARGET MEDIAN MIN MAX RATIO [NOTE]: one line of the results table.
 row() {
