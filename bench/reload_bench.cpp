@@ -133,8 +133,10 @@ int main(int argc, char** argv) {
   for (auto& t : load) t.join();
   std::ofstream(file) << original;
   std::printf("reload_edits %d\nreload_missed %d\n", edits, missed);
-  std::printf("reload_live_ms_median %.1f\nreload_live_ms_p95 %.1f\nreload_live_ms_max %.1f\n", Percentile(latencies, 0.5),
-              Percentile(latencies, 0.95), latencies.empty() ? 0.0 : *std::max_element(latencies.begin(), latencies.end()));
+  std::printf("reload_live_ms_median %.1f\nreload_live_ms_p95 %.1f\nreload_live_ms_max %.1f\nreload_live_ms_min %.1f\n",
+              Percentile(latencies, 0.5), Percentile(latencies, 0.95),
+              latencies.empty() ? 0.0 : *std::max_element(latencies.begin(), latencies.end()),
+              latencies.empty() ? 0.0 : *std::min_element(latencies.begin(), latencies.end()));
   std::printf("webhooks_during_reloads %ld\nwebhooks_failed %ld\n", sent.load(), failed.load());
   curl_global_cleanup();
   return 0;

@@ -88,6 +88,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode m
   Status st = database->Exec("PRAGMA foreign_keys=ON");
   if (st.ok() && mode == Mode::kReadWrite) st = database->Exec("PRAGMA journal_mode=WAL");
   if (st.ok() && mode == Mode::kReadWrite) st = database->Exec("PRAGMA synchronous=FULL");
+  // Statement journals (one per SAVEPOINT: every command and every webhook draft has one) in
+  // memory: on disk each first change of a page inside a savepoint was also written to a temporary
+  // file, a third of the engine thread's time when opening cases (docs/performance.md). They only
+  // serve rolling back a savepoint in this process; crash recovery is the WAL's job.
+  if (st.ok() && mode == Mode::kReadWrite) st = database->Exec("PRAGMA temp_store=MEMORY");
   if (!st.ok()) return st;
   return database;
 }

@@ -299,6 +299,35 @@ TEST_CASE("closing a case early cancels its steps and timers", "[runner]") {
   for (const auto& t : page["timers"]) CHECK(t["state"] == "cancelled");
 }
 
+TEST_CASE("the case list filters by status, procedure and readable procedures, and pages by id", "[runner]") {
+  Fixture f;
+  for (int i = 0; i < 5; ++i) f.Open();
+  for (std::int64_t id : {2, 4}) {
+    Command c;
+    c.type = Command::Type::kCancel;
+    c.case_id = id;
+    c.note = "laporan ganda";
+    REQUIRE(f.engine.Apply(c).status.ok());
+  }
+  auto ids = [&](CaseFilter filter) {
+    std::vector<std::int64_t> out;
+    const auto list = ListCases(*f.db, filter);  // kept alive while iterating into it
+    REQUIRE(list.ok());
+    for (const auto& c : *list) out.push_back(c["id"]);
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  CHECK(ids({}) == V{1, 2, 3, 4, 5});
+  CHECK(ids({.status = "cancelled"}) == V{2, 4});
+  CHECK(ids({.status = "open"}) == V{1, 3, 5});
+  CHECK(ids({.status = "open", .limit = 1, .after_id = 1}) == V{3});
+  CHECK(ids({.procedure_id = "uji/mini", .limit = 2}) == V{1, 2});
+  CHECK(ids({.procedure_id = "uji/lain"}).empty());
+  CHECK(ids({.status = "open", .procedure_id = "uji/mini", .after_id = 3}) == V{5});
+  CHECK(ids({.readable_procedures = {"uji/lain"}, .restrict_to_readable = true}).empty());
+  CHECK(ids({.status = "cancelled", .readable_procedures = {"uji/mini"}, .restrict_to_readable = true}) == V{2, 4});
+}
+
 TEST_CASE("hooks schedule their own timers with ctx:after and ctx:at, and reassign steps", "[runner][hooks][timers]") {
   Fixture f;
   f.Load(R"(
