@@ -114,6 +114,9 @@ class Api {
   Result<std::int64_t> CaseId(const std::string& ref);
 
   ApiContext ctx_;
+  // Failed sign-ins per sender: 10 at once, then one every 6 seconds; past that the sender gets
+  // 429 without its token being looked at, and the block is audited (security.md: brute force).
+  RateLimiter auth_failures_{1.0 / 6, 10};
   // Threads that run report scripts (declared last: joined before ctx_ goes).
   std::shared_ptr<ReportWorkers> report_workers_ = MakeReportWorkers();
 };

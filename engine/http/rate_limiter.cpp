@@ -5,7 +5,11 @@
 
 namespace siaga {
 
-bool RateLimiter::Allow(const std::string& sender) {
+bool RateLimiter::Allow(const std::string& sender) { return Take(sender, true); }
+
+bool RateLimiter::HasToken(const std::string& sender) { return Take(sender, false); }
+
+bool RateLimiter::Take(const std::string& sender, bool spend) {
   if (rate_ <= 0) return true;  // limiting switched off
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
@@ -21,7 +25,7 @@ bool RateLimiter::Allow(const std::string& sender) {
     b.last = now;
   }
   if (b.tokens < 1.0) return false;
-  b.tokens -= 1.0;
+  if (spend) b.tokens -= 1.0;
   return true;
 }
 

@@ -15,6 +15,8 @@ class RateLimiter {
   RateLimiter(double rate_per_second, double burst) : rate_(rate_per_second), burst_(burst) {}
   // True when `sender` may send now (and spends one token).
   bool Allow(const std::string& sender);
+  // True when `sender` has a token now (nothing is spent).
+  bool HasToken(const std::string& sender);
   // Seconds until `sender` has a token again (for Retry-After).
   int RetryAfterSeconds() const;
 
@@ -23,6 +25,7 @@ class RateLimiter {
     double tokens;
     std::chrono::steady_clock::time_point last;
   };
+  bool Take(const std::string& sender, bool spend);
   double rate_, burst_;
   std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;

@@ -88,6 +88,7 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kMigrate: return "migrate";
     case Command::Type::kDeliveryOutcome: return "delivery_outcome";
     case Command::Type::kRetryDeliveries: return "retry_deliveries";
+    case Command::Type::kSecurityEvent: return "security_event";
   }
   return "?";
 }
@@ -117,6 +118,7 @@ class Engine::Transition {
       case Command::Type::kMigrate: st = Migrate(); break;
       case Command::Type::kDeliveryOutcome: st = DeliveryOutcome(); break;
       case Command::Type::kRetryDeliveries: st = RetryDeliveries(); break;
+      case Command::Type::kSecurityEvent: st = SecurityEvent(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -410,6 +412,13 @@ class Engine::Transition {
     if (next_state == "pending") return Status::Ok();  // retries are in the row, not the audit trail
     const char* event = next_state == "sent" ? "notice_sent" : next_state == "dead" ? "notice_dead" : "notice_refused";
     return Audit(case_id, std::nullopt, event, detail);
+  }
+
+  Status SecurityEvent() {
+    if (command_.label.empty() || command_.label.size() > 64) return InvalidArgument("security event: a name of 1 to 64 characters");
+    auto detail = nlohmann::json::parse(command_.note, nullptr, false);
+    if (detail.is_discarded() || !detail.is_object()) detail = {{"text", command_.note.substr(0, 1000)}};
+    return Audit(0, std::nullopt, command_.label, detail);
   }
 
   // An operator sends dead letters again: each gets the channel's attempts anew, same key.

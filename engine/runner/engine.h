@@ -63,6 +63,7 @@ struct Command {
                           // fields: { old_step = new_step } for open steps the new version lacks)
     kDeliveryOutcome,     // a delivery worker's attempt (label "sent", "failed" or "refused"; note: the error)
     kRetryDeliveries,     // dead letters back to pending (delivery_id, or 0 for every dead one); admin
+    kSecurityEvent,       // an audit event about no case (label: the event, note: its JSON detail), e.g. auth_blocked
   };
   Type type = Type::kComment;
   Actor actor;
