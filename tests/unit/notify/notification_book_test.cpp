@@ -296,7 +296,7 @@ TEST_CASE("whatever a notification file returns is a diagnostic, never an abort"
                              "local t = notifikasi { language = 'id' }\n"
                              "return setmetatable(t, {__index = function() while true do end end})"}) {
     INFO(source);
-    NotificationBook book;
+    siaga::NotificationBook book;
     auto d = book.LoadSource(source, "sop/notifikasi/x.lua");
     if (std::string(source).find("notifikasi {") == std::string::npos) {
       REQUIRE(d.size() == 1);
