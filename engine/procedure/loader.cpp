@@ -527,9 +527,13 @@ void ReadStep(TableReader& r, int t, std::size_t index, ProcedureDef& def) {
       lua_rawgeti(L, b, i);
       const int bt = lua_gettop(L);
       Branch br;
-      lua_rawgeti(L, bt, 1);
-      if (lua_istable(L, bt) && lua_type(L, -1) == LUA_TSTRING) br.label = lua_tostring(L, -1);
-      lua_pop(L, 1);
+      // Only a table has a first element: lua_rawgeti on anything else reads through a bad
+      // pointer (branches = { "ya" } crashed the process with SIGSEGV).
+      if (lua_istable(L, bt)) {
+        lua_rawgeti(L, bt, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) br.label = lua_tostring(L, -1);
+        lua_pop(L, 1);
+      }
       if (br.label.empty()) {
         r.Error(s.line, s.id, "branches", "branch " + std::to_string(i) + " must be { \"label\", next = \"step_id\" }");
       } else {

@@ -1,4 +1,4 @@
-// Shared by the fuzz targets (tests/fuzz/README in docs/reliability.md, "Fuzzing").
+// Shared by the fuzz targets (docs/reliability.md, "Fuzzing").
 // FUZZ_CHECK states a property every input must keep; a broken one aborts, which libFuzzer
 // records as a crash and the replay test ("fuzz_replay: TARGET" in ctest) reports as a failure.
 #pragma once

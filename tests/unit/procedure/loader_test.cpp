@@ -158,3 +158,12 @@ TEST_CASE("data that is not UTF-8 text is a diagnostic at the field", "[procedur
     CHECK_THAT(Errors(r), Catch::Contains("not valid UTF-8"));
   }
 }
+
+// Found by fuzz_procedure_loader (tests/fuzz/regressions/procedure_loader/branch-not-a-table): a
+// branch written without its braces made the reader call lua_rawgeti on a string: SIGSEGV.
+TEST_CASE("a branch that is not a table is a diagnostic, not a crash", "[procedure][loader][fuzz]") {
+  for (const char* branch : {"\"ulang\"", "42", "true"}) {
+    INFO(branch);
+    CHECK_THAT(ErrorsAfter("{ \"ulang\", next = \"terima\" }", branch), Catch::Contains("branch 1 must be"));
+  }
+}
