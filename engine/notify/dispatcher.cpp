@@ -31,24 +31,11 @@ void Dispatcher::Stop() {
   workers_.clear();
 }
 
-void Dispatcher::Wake() {
-  {
-    std::lock_guard lock(mu_);
-    poke_ = true;
-  }
-  wake_poller_.notify_one();
-}
-
-DispatcherStats Dispatcher::stats() const {
-  std::lock_guard lock(mu_);
-  return stats_;
-}
-
 Status Dispatcher::FetchDue(std::size_t limit, std::vector<OutgoingMessage>& out) {
   auto lease = reads_.Borrow();
   if (!lease.ok()) return lease.status();
   auto q = (*lease)->db().Prepare(
-      "SELECT id, case_id, channel, recipient, tlp, subject, body_text, body_html, data, idempotency_key, attempts "
+      "SELECT id, channel, recipient, tlp, subject, body_text, body_html, data, idempotency_key, attempts "
       "FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
   if (!q.ok()) return q.status();
   q->Bind(1, clock_.Now()).Bind(2, static_cast<std::int64_t>(limit));
@@ -58,16 +45,15 @@ Status Dispatcher::FetchDue(std::size_t limit, std::vector<OutgoingMessage>& out
     if (!*row) break;
     OutgoingMessage m;
     m.id = q->Int(0);
-    m.case_id = q->Int(1);
-    m.channel = q->Text(2);
-    m.recipient = q->Text(3);
-    m.tlp = q->Text(4);
-    m.subject = q->Text(5);
-    m.text = q->Text(6);
-    m.html = q->Text(7);
-    m.data = q->Text(8);
-    m.idempotency_key = q->Text(9);
-    m.attempt = q->Int(10) + 1;
+    m.channel = q->Text(1);
+    m.recipient = q->Text(2);
+    m.tlp = q->Text(3);
+    m.subject = q->Text(4);
+    m.text = q->Text(5);
+    m.html = q->Text(6);
+    m.data = q->Text(7);
+    m.idempotency_key = q->Text(8);
+    m.attempt = q->Int(9) + 1;
     out.push_back(std::move(m));
   }
   return Status::Ok();
@@ -87,8 +73,7 @@ void Dispatcher::Poll() {
       queue_.push_back(std::move(m));
     }
     if (!queue_.empty()) wake_workers_.notify_all();
-    wake_poller_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stopping_ || poke_; });
-    poke_ = false;
+    wake_poller_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stopping_; });
   }
 }
 
@@ -140,10 +125,6 @@ void Dispatcher::Work() {
     }
     lock.lock();
     in_flight_.erase(m.id);
-    if (!recorded) ++stats_.unrecorded;
-    else if (sent.kind == SendOutcome::Kind::kSent) ++stats_.sent;
-    else if (sent.kind == SendOutcome::Kind::kRefused) ++stats_.refused;
-    else ++stats_.failed;
   }
 }
 

@@ -48,10 +48,6 @@ struct DispatcherOptions {
   std::size_t batch = 64;
 };
 
-struct DispatcherStats {
-  std::uint64_t sent = 0, failed = 0, refused = 0, unrecorded = 0;
-};
-
 class Dispatcher {
  public:
   // `record` runs outcome commands through the single writer (EngineLoop::Execute in serve).
@@ -62,9 +58,6 @@ class Dispatcher {
   void Start();
   // Lets the sends in progress finish (each bounded by its channel's timeout), then stops.
   void Stop();
-  // Looks for due deliveries now (after a retry or a new notice) instead of at the next poll.
-  void Wake();
-  DispatcherStats stats() const;
 
  private:
   void Poll();
@@ -80,10 +73,9 @@ class Dispatcher {
   std::condition_variable wake_poller_, wake_workers_;
   std::deque<OutgoingMessage> queue_;
   std::set<std::int64_t> in_flight_;
-  bool stopping_ = false, poke_ = false;
+  bool stopping_ = false;
   std::thread poller_;
   std::vector<std::thread> workers_;
-  DispatcherStats stats_;
 };
 
 }  // namespace siaga

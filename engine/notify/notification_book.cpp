@@ -25,38 +25,29 @@ int MarkNotifikasi(lua_State* L) {
   return 1;
 }
 
-// h(s): text made safe inside HTML, for templates that build their html part by hand.
-int HtmlEscape(lua_State* L) {
-  std::size_t len = 0;
-  const char* s = luaL_tolstring(L, 1, &len);
+std::string Escape(std::string_view s) {
   std::string out;
-  out.reserve(len);
-  for (std::size_t i = 0; i < len; ++i) {
-    switch (s[i]) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += s[i];
-    }
-  }
-  lua_pushlstring(L, out.data(), out.size());
-  return 1;
-}
-
-std::string Escape(const std::string& s) {
-  std::string out;
+  out.reserve(s.size());
   for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default: out += c;
     }
   }
   return out;
+}
+
+// h(s): text made safe inside HTML, for templates that build their html part by hand.
+int HtmlEscape(lua_State* L) {
+  std::size_t len = 0;
+  const char* s = luaL_tolstring(L, 1, &len);
+  const std::string out = Escape(std::string_view(s, len));
+  lua_pushlstring(L, out.data(), out.size());
+  return 1;
 }
 
 // Plain text as a minimal HTML part: paragraphs, escaped.
@@ -69,7 +60,7 @@ std::string HtmlFromText(const std::string& text) {
     } else if (text[i] == '\n') {
       out += "<br>";
     } else {
-      out += Escape(std::string(1, text[i]));
+      out += Escape(std::string_view(&text[i], 1));
     }
   }
   return out + "</p></body></html>";
@@ -112,15 +103,6 @@ struct NotificationBook::TemplateFile {
   std::unique_ptr<LuaSandbox> sandbox;  // declared first: destroyed after the references into it
   std::vector<LuaRef> functions;
 };
-
-const char* ChannelKindName(ChannelKind kind) {
-  switch (kind) {
-    case ChannelKind::kHttp: return "http";
-    case ChannelKind::kSmtp: return "smtp";
-    case ChannelKind::kFile: return "file";
-  }
-  return "?";
-}
 
 bool IsNotificationFile(const std::string& path) {
   return path.find("/notifikasi/") != std::string::npos || path.rfind("notifikasi/", 0) == 0;

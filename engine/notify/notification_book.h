@@ -32,7 +32,6 @@
 namespace siaga {
 
 enum class ChannelKind { kHttp, kSmtp, kFile };
-const char* ChannelKindName(ChannelKind kind);
 
 struct Channel {
   std::string name;
@@ -97,7 +96,6 @@ class NotificationBook {
   bool configured() const { return !channels_.empty(); }
   const std::map<std::string, Channel>& channels() const { return channels_; }
   const std::string& link() const { return link_; }
-  const std::string& language() const { return language_; }
   // Content hash of the files loaded, to tell whether a reload changed anything.
   const std::string& hash() const { return hash_; }
 

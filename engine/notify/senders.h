@@ -12,7 +12,7 @@
 namespace siaga {
 
 struct OutgoingMessage {
-  std::int64_t id = 0, case_id = 0;
+  std::int64_t id = 0;
   std::string channel, recipient, tlp, subject, text, html;
   std::string data = "{}";  // the facts, as stored (JSON)
   std::string idempotency_key;
