@@ -1,7 +1,11 @@
 #include "lua/sandbox.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
+#include <algorithm>
 
 namespace siaga {
 
@@ -57,8 +61,66 @@ void PushCopy(lua_State* L, int index, const char* const (&skip)[N]) {
   }
 }
 
-// Pattern functions with the subject length capped: the count hook never fires inside C code,
-// so a long subject with a backtracking pattern would run unbounded.
+// The worst number of steps Lua's backtracking matcher may take for `pattern` over `subject_len`
+// bytes. Each `*`, `-` or `+` item that something else follows can try every length of the rest
+// of the subject, and an unanchored search tries every start: at most C(n + m, m) steps for m
+// such choices (`?` doubles). A quantified last item needs no backtracking and is not counted.
+double PatternStepBound(std::string_view pattern, std::size_t subject_len) {
+  std::size_t i = 0;
+  const bool anchored = !pattern.empty() && pattern[0] == '^';
+  if (anchored) i = 1;
+  int choices = anchored ? 0 : 1;
+  double optional_factor = 1;
+  bool last_was_quantified = false;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (c == '(' || c == ')' || (c == '$' && i + 1 == pattern.size())) {
+      ++i;  // captures and the end anchor match no characters
+      continue;
+    }
+    // One single-character item: %x, [set], . or a literal; %b and %f take arguments.
+    std::size_t end = i + 1;
+    if (c == '%' && end < pattern.size()) {
+      const char kind = pattern[end];
+      end += 1;
+      if (kind == 'b') end += 2;
+      if (kind == 'f' && end < pattern.size() && pattern[end] == '[') {
+        end += 1;
+        if (end < pattern.size() && pattern[end] == '^') ++end;
+        if (end < pattern.size()) ++end;  // a ']' right after '[' is a member
+        while (end < pattern.size() && pattern[end] != ']') end += pattern[end] == '%' ? 2 : 1;
+        end += 1;
+      }
+    } else if (c == '[') {
+      if (end < pattern.size() && pattern[end] == '^') ++end;
+      if (end < pattern.size()) ++end;
+      while (end < pattern.size() && pattern[end] != ']') end += pattern[end] == '%' ? 2 : 1;
+      end += 1;
+    }
+    end = std::min(end, pattern.size());
+    last_was_quantified = false;
+    if (end < pattern.size()) {
+      const char q = pattern[end];
+      if (q == '*' || q == '-' || q == '+') {
+        ++choices;
+        last_was_quantified = true;
+        ++end;
+      } else if (q == '?') {
+        optional_factor *= 2;
+        ++end;
+      }
+    }
+    i = end;
+  }
+  if (last_was_quantified) --choices;
+  double bound = optional_factor * static_cast<double>(std::max<std::size_t>(subject_len, 1));
+  const double n = static_cast<double>(subject_len);
+  for (int k = 2; k <= choices; ++k) bound *= (n + k) / k;
+  return bound;
+}
+
+// Pattern functions with the subject length and the backtracking bound capped: the count hook
+// never fires inside C code, so a backtracking pattern would run unbounded.
 int GuardedPattern(lua_State* L) {
   std::size_t len = 0;
   luaL_checklstring(L, 1, &len);
@@ -66,6 +128,22 @@ int GuardedPattern(lua_State* L) {
   if (len > sandbox->limits().pattern_subject_bytes) {
     return luaL_error(L, "pattern subject of %d bytes is over the sandbox limit of %d bytes",
                       static_cast<int>(len), static_cast<int>(sandbox->limits().pattern_subject_bytes));
+  }
+  const bool plain_find = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+  std::size_t pattern_len = 0;
+  const char* pattern = lua_tolstring(L, 2, &pattern_len);
+  if (!plain_find && pattern != nullptr) {
+    const double steps = PatternStepBound(std::string_view(pattern, pattern_len), len);
+    if (steps > sandbox->limits().pattern_steps) {
+      char message[400];
+      std::snprintf(message, sizeof message,
+                    "pattern '%s' over a subject of %zu bytes could take %.3g matching steps, over the sandbox limit "
+                    "of %.3g; anchor the pattern with ^, use fewer repeated items (*, -, +) before its end, or match "
+                    "a shorter subject",
+                    std::string(pattern, std::min<std::size_t>(pattern_len, 60)).c_str(), len, steps,
+                    sandbox->limits().pattern_steps);
+      return luaL_error(L, "%s", message);
+    }
   }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -246,14 +324,16 @@ Status LuaSandbox::Init() {
   PushCopy(L_, string_lib, kStringBlockList);  // script's string table
   for (const char* fn : kPatternFunctions) {
     lua_getfield(L_, -1, fn);
-    lua_pushcclosure(L_, GuardedPattern, 1);
+    lua_pushboolean(L_, std::strcmp(fn, "find") == 0);  // only find has a plain flag
+    lua_pushcclosure(L_, GuardedPattern, 2);
     lua_setfield(L_, -2, fn);
   }
   lua_setfield(L_, env, "string");
   PushCopy(L_, string_lib, kStringBlockList);  // hidden copy for method calls
   for (const char* fn : kPatternFunctions) {
     lua_getfield(L_, -1, fn);
-    lua_pushcclosure(L_, GuardedPattern, 1);
+    lua_pushboolean(L_, std::strcmp(fn, "find") == 0);  // only find has a plain flag
+    lua_pushcclosure(L_, GuardedPattern, 2);
     lua_setfield(L_, -2, fn);
   }
   lua_pushliteral(L_, "");

@@ -32,6 +32,8 @@ struct LuaLimits {
   std::uint64_t instructions = 50'000'000;   // per ProtectedCall
   std::chrono::milliseconds wall_time{2000};  // per ProtectedCall
   std::size_t pattern_subject_bytes = 64u << 10;
+  // Worst-case backtracking steps of one pattern call (PatternStepBound); about a second here.
+  double pattern_steps = 1e8;
   std::size_t log_bytes = 64u << 10;          // print()/log output kept per state
 };
 

@@ -171,7 +171,7 @@ TEST_CASE("http: a failing or stuck adapter holds the payload, reprocessing afte
   WriteFile(hooks + "/flaky.lua", R"(adapter { title = "flaky", format = "json", auth = "token",
     parse = function(p) return p.missing.field end })");
   WriteFile(hooks + "/stuck.lua", R"(adapter { title = "stuck", format = "json", auth = "token",
-    parse = function(p) string.find(string.rep("a", 5000), ".-.-.-.-.-.-x") return {} end })");
+    parse = function(p) for i = 1, 50 do string.find(string.rep("a", 840), ".-.-x") end return {} end })");
   Server s(dir, {"--adapter-timeout-ms", "1000", "--adapter-workers", "1"}, hooks);
   REQUIRE(s.port() > 0);
   const std::string feed = s.Token("sensor", {"webhook:flaky", "webhook:stuck"});
