@@ -74,6 +74,27 @@ Result<Principal> Api::Authenticated(const HttpRequest& request) {
   return p;
 }
 
+std::optional<HttpResponse> Api::RefuseBlockedSender(const std::string& sender) {
+  if (auth_failures_.HasToken(sender)) return std::nullopt;
+  ctx_.metrics.Add("siaga_auth_refused_total", "reason=\"blocked\"");
+  HttpResponse r = ErrorResponse(429, "too_many_requests", "too many failed sign-ins from this address; try again later");
+  r.headers.emplace_back("Retry-After", std::to_string(auth_failures_.RetryAfterSeconds()));
+  return r;
+}
+
+void Api::CountFailedSignIn(const std::string& sender, const std::string& path, const std::string& reason) {
+  auth_failures_.Allow(sender);
+  if (auth_failures_.HasToken(sender)) return;
+  // The failure that starts a block is recorded once, through the writer, without waiting.
+  spdlog::warn("sign-in: {} blocked after repeated failed credentials", sender);
+  Command audit;
+  audit.type = Command::Type::kSecurityEvent;
+  audit.actor.name = "http:" + sender;
+  audit.label = "auth_blocked";
+  audit.note = nlohmann::json{{"sender", sender}, {"path", path.substr(0, 200)}, {"reason", reason}}.dump();
+  (void)ctx_.loop.Submit({audit});
+}
+
 HttpResponse Api::Route(const HttpRequest& req) {
   const std::vector<std::string> seg = Segments(req.path);
   const bool get = req.method == "GET" || req.method == "HEAD";
@@ -84,27 +105,12 @@ HttpResponse Api::Route(const HttpRequest& req) {
   if (seg.empty() || seg[0] != "api") return ErrorResponse(404, "not_found", "no resource at " + req.path);
 
   const std::string sender = Sender(req);
-  if (!auth_failures_.HasToken(sender)) {
-    ctx_.metrics.Add("siaga_auth_refused_total", "reason=\"blocked\"");
-    HttpResponse r = ErrorResponse(429, "too_many_requests", "too many failed sign-ins from this address; try again later");
-    r.headers.emplace_back("Retry-After", std::to_string(auth_failures_.RetryAfterSeconds()));
-    return r;
-  }
+  if (auto refused = RefuseBlockedSender(sender)) return *refused;
   auto who = Authenticated(req);
   if (!who.ok()) {
     if (who.status().code() != StatusCode::kPermissionDenied) return StatusResponse(who.status());
     ctx_.metrics.Add("siaga_auth_refused_total", "reason=\"token\"");
-    auth_failures_.Allow(sender);
-    if (!auth_failures_.HasToken(sender)) {
-      // The failure that starts a block is recorded once, through the writer, without waiting.
-      spdlog::warn("sign-in: {} blocked after repeated failed tokens", sender);
-      Command audit;
-      audit.type = Command::Type::kSecurityEvent;
-      audit.actor.name = "http:" + sender;
-      audit.label = "auth_blocked";
-      audit.note = nlohmann::json{{"sender", sender}, {"path", req.path.substr(0, 200)}, {"reason", who.status().message()}}.dump();
-      (void)ctx_.loop.Submit({audit});
-    }
+    CountFailedSignIn(sender, req.path, who.status().message());
     HttpResponse r = ErrorResponse(401, "unauthorized", who.status().message(), "Authorization");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,10 @@ class Api {
   HttpResponse Route(const HttpRequest& request);
   Result<Principal> Authenticated(const HttpRequest& request);
   std::string Sender(const HttpRequest& request) const;
+  // 429 for a sender past its failed sign-ins (its credentials are not even checked), else nullopt.
+  std::optional<HttpResponse> RefuseBlockedSender(const std::string& sender);
+  // Counts a failed token or signature; the failure that starts a block is audited once.
+  void CountFailedSignIn(const std::string& sender, const std::string& path, const std::string& reason);
 
   HttpResponse Health();
   HttpResponse MetricsText();

@@ -36,6 +36,11 @@ HttpResponse Api::Webhook(const std::string& adapter, const HttpRequest& req) {
     r.headers.emplace_back("Retry-After", std::to_string(ctx_.hook_limiter.RetryAfterSeconds()));
     return r;
   }
+  // Guessed tokens and signatures count with the API's failed sign-ins, per address.
+  if (auto refused = RefuseBlockedSender(sender)) {
+    ctx_.metrics.Add("siaga_webhook_payloads_total", labels + "\"blocked\"");
+    return *refused;
+  }
 
   // Authentication: the adapter's profile decides how.
   {
@@ -49,6 +54,7 @@ HttpResponse Api::Webhook(const std::string& adapter, const HttpRequest& req) {
       if (!who.ok()) {
         if (who.status().code() != StatusCode::kPermissionDenied) return StatusResponse(who.status());
         ctx_.metrics.Add("siaga_webhook_payloads_total", labels + "\"unauthorized\"");
+        CountFailedSignIn(sender, req.path, who.status().message());
         return Unauthorized(Status(who.status().code(), who.status().message()).WithField("Authorization"));
       }
       if (!who->Holds("webhook:" + adapter)) {
@@ -68,6 +74,7 @@ HttpResponse Api::Webhook(const std::string& adapter, const HttpRequest& req) {
                             : VerifyGithubSignature(**secret, req.Header("x-hub-signature-256"), req.body);
       if (!verified.ok()) {
         ctx_.metrics.Add("siaga_webhook_payloads_total", labels + "\"unauthorized\"");
+        CountFailedSignIn(sender, req.path, verified.message());
         return Unauthorized(verified);
       }
     }

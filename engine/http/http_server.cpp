@@ -126,7 +126,7 @@ int HttpServer::Serve(mg_connection* conn) {
     while (true) {
       const int n = mg_read(conn, buffer.data(), buffer.size());
       if (n < 0) {
-        Send(conn, ErrorResponse(400, "invalid_argument", "the body could not be read", "body"), true);
+        Send(conn, ErrorResponse(400, "invalid_argument", "the body could not be read: the connection closed or timed out before it was complete", "body"), true);
         Counted(400);
         return 400;
       }

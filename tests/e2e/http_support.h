@@ -138,6 +138,7 @@ class Server {
   }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string db() const { return dir_ / "siaga.db"; }
   std::string log() const { return ReadText(dir_ / "server.log"); }
   std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
