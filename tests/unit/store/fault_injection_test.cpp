@@ -83,6 +83,15 @@ struct Base {
       failed.note = "HTTP 500";
       REQUIRE(engine.Apply(failed).status.ok());
     }
+    // A second version of the procedure (at_periksa can migrate to it), and a holiday on the
+    // base day that the open steps' working-time deadlines do not know yet (recompute moves them).
+    std::string v2 = test::Mini();
+    v2.replace(v2.find("revision = 1,"), 13, "revision = 2,");
+    LoadResult second = LoadProcedureSource(v2, "sop/uji/mini.lua");
+    REQUIRE(second.procedure);
+    registry.Add(second.procedure);  // not yet stored: publish_procedures and migrate store it
+    test::WriteFile(dir / "libur.lua", R"(return kalender { id = "nasional", tahun = 2026, libur = { { "2026-01-05", "Libur uji" } } })");
+    REQUIRE_FALSE(HasErrors(registry.calendars().LoadFile(dir / "libur.lua")));
   }
 };
 
@@ -175,6 +184,12 @@ Command Make(const std::string& name, const Base& b) {
     c.type = Command::Type::kRetryDeliveries;
   } else if (name == "publish_procedures") {
     c.type = Command::Type::kPublishProcedures;
+  } else if (name == "migrate") {
+    c.type = Command::Type::kMigrate;
+    c.case_id = b.at_periksa;
+    c.actor = Actor::Checked("root", {"admin"});
+  } else if (name == "recompute_deadlines") {
+    c.type = Command::Type::kRecomputeDeadlines;
   }
   return c;
 }
@@ -183,9 +198,12 @@ TEST_CASE("an I/O error at any write or sync of any command leaves the store as 
   Base base;
   const std::vector<std::string> commands = {"open",    "complete", "decide",           "signal",           "comment",
                                              "attach",  "cancel",   "assign",           "fire_due_timers",  "ingest",
-                                             "delivery_outcome", "retry_deliveries", "publish_procedures"};
+                                             "delivery_outcome", "retry_deliveries", "publish_procedures",
+                                             "migrate",  "recompute_deadlines"};
   int injected = 0;
+  std::string per_command;
   for (const std::string& name : commands) {
+    const int injected_before = injected;
     INFO("command " << name);
     // Two days later: the timers of the base cases are due (fire_due_timers has work to do).
     FakeClock clock(*ParseInstant("2026-01-07T08:00", 7 * 60));
@@ -236,8 +254,10 @@ TEST_CASE("an I/O error at any write or sync of any command leaves the store as 
       CHECK(Digest(**reopened) == clean);
     }
     CHECK(reached_end);
+    CHECK(injected > injected_before);  // every command writes, so every one met a fault
+    per_command += " " + name + "=" + std::to_string(injected - injected_before);
   }
-  WARN(injected << " faults injected over " << commands.size() << " command types");
+  WARN(injected << " faults injected over " << commands.size() << " command types:" << per_command);
 }
 
 TEST_CASE("a fault inside a batch: each command's answer matches what the store keeps", "[store][faults]") {
