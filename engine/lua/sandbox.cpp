@@ -12,6 +12,7 @@ namespace siaga {
 namespace {
 
 constexpr int kHookEvery = 1000;  // instructions between budget checks
+constexpr std::size_t kHostReserveBytes = 8u << 20;  // see Allocate
 constexpr const char* kBudgetMessage = "script stopped: instruction or time budget exhausted";
 
 // Globals a script may use. Anything not listed here does not exist in the sandbox.
@@ -259,8 +260,11 @@ void* LuaSandbox::Allocate(void* ud, void* ptr, std::size_t osize, std::size_t n
     std::free(ptr);
     return nullptr;
   }
-  // Growing past the budget fails; shrinking must never fail (Lua manual, lua_Alloc).
-  if (nsize > old_size && self->memory_in_use_ - old_size + nsize > self->limits_.memory_bytes) return nullptr;
+  // Growing past the budget fails; shrinking must never fail (Lua manual, lua_Alloc). Outside a
+  // protected call only the host allocates (a call's arguments, its context), and a memory error
+  // there would be unprotected: the host gets a reserve above the budget that scripts never get.
+  const std::size_t limit = self->limits_.memory_bytes + (self->calling_ ? 0 : kHostReserveBytes);
+  if (nsize > old_size && self->memory_in_use_ - old_size + nsize > limit) return nullptr;
   void* block = std::realloc(ptr, nsize);
   if (block == nullptr) return nullptr;
   self->memory_in_use_ = self->memory_in_use_ - old_size + nsize;

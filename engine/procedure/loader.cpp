@@ -746,19 +746,40 @@ CompiledProcedure::CompiledProcedure(ProcedureDef def, std::unique_ptr<LuaSandbo
                                      std::string source)
     : def_(std::move(def)), sandbox_(std::move(sandbox)), table_(std::move(table)), source_(std::move(source)) {}
 
+namespace {
+
+// Replaces the table on top with its raw field `name`, or nil when it is not a table [-1, +1].
+// Raw: the procedure table is the script's own, and a hook may have put an __index trap on it
+// that would otherwise run here, outside any protected call.
+void ReplaceWithRawField(lua_State* L, const char* name) {
+  if (lua_istable(L, -1)) {
+    lua_pushstring(L, name);
+    lua_rawget(L, -2);
+  } else {
+    lua_pushnil(L);
+  }
+  lua_replace(L, -2);
+}
+
+void ReplaceWithRawIndex(lua_State* L, lua_Integer index) {
+  if (lua_istable(L, -1)) {
+    lua_rawgeti(L, -1, index);
+  } else {
+    lua_pushnil(L);
+  }
+  lua_replace(L, -2);
+}
+
+}  // namespace
+
 bool CompiledProcedure::PushHook(const StepDef* step, const char* name) const {
   lua_State* L = sandbox_->state();
   table_.Push();
   if (step != nullptr) {
-    lua_getfield(L, -1, "langkah");
-    lua_rawgeti(L, -1, static_cast<lua_Integer>(step->index + 1));
-    lua_getfield(L, -1, name);
-    lua_replace(L, -4);
-    lua_pop(L, 2);
-  } else {
-    lua_getfield(L, -1, name);
-    lua_replace(L, -2);
+    ReplaceWithRawField(L, "langkah");
+    ReplaceWithRawIndex(L, static_cast<lua_Integer>(step->index + 1));
   }
+  ReplaceWithRawField(L, name);
   if (lua_isfunction(L, -1)) return true;
   lua_pop(L, 1);
   return false;
@@ -766,26 +787,17 @@ bool CompiledProcedure::PushHook(const StepDef* step, const char* name) const {
 
 bool CompiledProcedure::PushFunction(const std::string& name) const {
   lua_State* L = sandbox_->state();
-  table_.Push();
-  lua_getfield(L, -1, "fungsi");
-  if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, name.c_str());
-    if (lua_isfunction(L, -1)) {
-      lua_replace(L, -3);
-      lua_pop(L, 1);
-      return true;
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 2);
+  PushFunctionTable();
+  ReplaceWithRawField(L, name.c_str());
+  if (lua_isfunction(L, -1)) return true;
+  lua_pop(L, 1);
   return false;
 }
 
 void CompiledProcedure::PushFunctionTable() const {
   lua_State* L = sandbox_->state();
   table_.Push();
-  lua_getfield(L, -1, "fungsi");
-  lua_replace(L, -2);
+  ReplaceWithRawField(L, "fungsi");
 }
 
 LuaLimits ProcedureLoadLimits() {
