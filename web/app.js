@@ -2,7 +2,7 @@
 import { h, clear } from './dom.js';
 import { t, loadLanguage, lang, setLanguage } from './i18n.js';
 import { getJson, token, setToken } from './api.js';
-import { errorBox } from './common.js';
+import { errorBox, hideToast } from './common.js';
 import { queueView } from './views/queue.js';
 import { casesView } from './views/cases.js';
 import { caseView } from './views/case.js';
@@ -101,7 +101,7 @@ document.getElementById('signout').addEventListener('click', () => {
   location.hash = '';
   route();
 });
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => { hideToast(); route(); });
 window.addEventListener('siaga:refresh', route);
 window.addEventListener('siaga:unauthorized', () => {
   if (!me) return;

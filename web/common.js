@@ -42,6 +42,10 @@ export function bytes(n) {
 }
 
 let toastTimer = 0;
+export function hideToast() {
+  clearTimeout(toastTimer);
+  document.getElementById('toast').className = '';
+}
 export function toast(message, isError = false) {
   const el = document.getElementById('toast');
   el.textContent = message;

@@ -129,6 +129,7 @@ async function main() {
   await page.locator('#case-list table').waitFor();
   assert.equal(await page.locator('#case-list tbody tr').count(), 1);
   assert.match(await page.locator('#case-list tbody tr').first().textContent(), /Laporan lama/);
+  assert.equal(await page.locator('#case-list + button').isVisible(), false, 'no "load more" on the last page');
   await page.locator('form.filters select[name=sla]').selectOption('on_time');
   await page.locator('form.filters button[type=submit]').click();
   await page.locator(`#case-list tbody tr[data-case="${hookCaseId}"]`).waitFor();
