@@ -39,7 +39,7 @@ nlohmann::json ActionsFor(const nlohmann::json& shown, const std::string& step) 
 
 }  // namespace
 
-TEST_CASE("dashboard: served at / and /ui/ with content types, CSP and caching; traversal refused", "[http][web][security]") {
+TEST_CASE("dashboard: served at / and /ui/ with content types, CSP and caching, traversal refused", "[http][web][security]") {
   TempDir dir;
   Server s(dir, {"--web", kSourceDir + "/web"});
   REQUIRE(s.port() > 0);
