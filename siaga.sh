@@ -24,6 +24,25 @@ install_packages() {
   fi
 }
 
+# The browser tests (tests/browser): Debian's chromium driven by playwright-core (pinned in
+# tests/browser/package-lock.json; no browser download), on Node.js from Debian (or any node >= 18).
+install_browser_test_packages() {
+  local missing=()
+  command -v node > /dev/null || missing+=(nodejs)
+  command -v npm > /dev/null || missing+=(npm)
+  dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
+  if ((${#missing[@]})); then
+    echo "siaga.sh: installing ${missing[*]} (browser tests)"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  if [ ! -d tests/browser/node_modules/playwright-core ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 build() {
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
   cmake --build "$BUILD_DIR" -j"$(nproc)"
@@ -43,7 +62,7 @@ case "${1:-}" in
       (umask 077 && "$BUILD_DIR"/siaga --db "$db" --json token create --user admin --role admin \
           --note "made by siaga.sh run" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p' > data/admin.token)
     fi
-    echo "siaga.sh: admin token in data/admin.token; try:"
+    echo "siaga.sh: admin token in data/admin.token; dashboard: http://${SIAGA_LISTEN:-127.0.0.1:8080}/ ; try:"
     echo "  curl -H \"Authorization: Bearer \$(cat data/admin.token)\" http://${SIAGA_LISTEN:-127.0.0.1:8080}/api/cases"
     exec "$BUILD_DIR"/siaga --db "$db" serve --listen "${SIAGA_LISTEN:-127.0.0.1:8080}"
     ;;
@@ -53,8 +72,10 @@ case "${1:-}" in
     ;;
   test)
     install_packages
+    install_browser_test_packages
     build
-    ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
+    # Here the browser test must run: a missing browser fails it instead of skipping it.
+    SIAGA_BROWSER_REQUIRED=1 ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
     ;;
   *)
     echo "usage: $0 run|test|build" >&2

@@ -147,6 +147,12 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
     filter.procedure_id = o->filter_procedure;
     filter.limit = o->limit;
     filter.after_id = o->after;
+    auto clock = MakeClock(global);
+    if (!clock.ok()) {
+      exit_code = Fail(clock.status());
+      return;
+    }
+    filter.now = (*clock)->Now();
     auto cases = ListCases(**db, filter);
     if (!cases.ok()) {
       exit_code = Fail(cases.status());

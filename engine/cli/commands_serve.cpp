@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -88,7 +89,8 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
     nlohmann::json steps = nlohmann::json::array();
     for (const StepDef& s : def.steps) {
       nlohmann::json step = {{"id", s.id}, {"no", s.no}, {"kind", StepKindName(s.kind)}, {"kegiatan", s.kegiatan}, {"role", s.role},
-                             {"assisting", s.assisting}, {"waktu", s.waktu ? nlohmann::json(s.waktu->raw) : nlohmann::json(nullptr)}};
+                             {"assisting", s.assisting}, {"waktu", s.waktu ? nlohmann::json(s.waktu->raw) : nlohmann::json(nullptr)},
+                             {"inferred", s.inferred || s.role_inferred}};
       // What a client sends to move the step on: decide branches, signal names.
       if (!s.branches.empty()) {
         step["branches"] = nlohmann::json::array();
@@ -224,6 +226,12 @@ int Serve(const GlobalOptions& global, ServeOptions options) {
       return Unavailable(e.what());
     }
   };
+  if (options.api.web_dir.empty()) {
+    const char* env = std::getenv("SIAGA_WEB");
+    options.api.web_dir = env != nullptr && *env != '\0' ? env : "web";
+  }
+  if (!std::filesystem::is_regular_file(std::filesystem::path(options.api.web_dir) / "index.html", ec))
+    spdlog::warn("no dashboard: {} has no index.html (serve --web DIR); / answers 404", options.api.web_dir);
   Api api(ApiContext{loop, reads, adapters, *clock, metrics, limiter, catalogs, options.api, reload_now});
   HttpServer server(options.http);
   server.OnOwnAnswer([&metrics](int code) { metrics.Add("siaga_http_requests_total", "code=\"" + std::to_string(code) + "\""); });
@@ -284,6 +292,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_flag("--trust-proxy", o->api.trust_forwarded_for, "take the sender's address from X-Forwarded-For (only behind a proxy that sets it)");
   cmd->add_option("--replay-window", o->api.replay_window_seconds, "seconds a signed webhook's timestamp may differ from now")->capture_default_str()->check(CLI::Range(10, 86400));
   cmd->add_option("--scripts", o->api.scripts_dir, "folder of report scripts for GET /api/reports, read on each run (env SIAGA_SCRIPTS, else ./scripts)");
+  cmd->add_option("--web", o->api.web_dir, "folder of the operators' dashboard, served at / and /ui/ (env SIAGA_WEB, else ./web)");
   cmd->add_option("--port-file", o->port_file, "write the port listened on to this file once ready");
   cmd->add_option("--notice-workers", o->notices.workers, "threads sending notices (HTTP, SMTP, file)")->capture_default_str()->check(CLI::Range(1, 64));
   cmd->add_option("--notice-poll-ms", o->notices.poll_ms, "how often due notices are looked for")->capture_default_str()->check(CLI::Range(20, 60000));

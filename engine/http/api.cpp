@@ -37,7 +37,7 @@ bool IsFeedOnly(const Principal& p) {
 
 }  // namespace
 
-Api::Api(ApiContext context) : ctx_(std::move(context)) {
+Api::Api(ApiContext context) : ctx_(std::move(context)), web_(ctx_.options.web_dir) {
   ctx_.metrics.Describe("siaga_http_requests_total", "HTTP requests answered, by status code.");
   ctx_.metrics.Describe("siaga_webhook_payloads_total", "Webhook payloads, by adapter and outcome.");
   ctx_.metrics.Describe("siaga_webhook_cases_total", "Cases opened by webhooks, by adapter.");
@@ -102,6 +102,7 @@ HttpResponse Api::Route(const HttpRequest& req) {
   if (seg.size() == 1 && seg[0] == "healthz") return get ? Health() : MethodNotAllowed("GET");
   if (seg.size() == 1 && seg[0] == "metrics") return get ? MetricsText() : MethodNotAllowed("GET");
   if (seg.size() == 2 && seg[0] == "hooks") return post ? Webhook(seg[1], req) : MethodNotAllowed("POST");
+  if (WebAssets::Claims(req.path)) return get ? web_.Serve(req) : MethodNotAllowed("GET");
   if (seg.empty() || seg[0] != "api") return ErrorResponse(404, "not_found", "no resource at " + req.path);
 
   const std::string sender = Sender(req);
@@ -122,6 +123,7 @@ HttpResponse Api::Route(const HttpRequest& req) {
     if (!get) return MethodNotAllowed("GET");
     return JsonResponse(200, {{"user", p.user}, {"roles", p.roles}, {"token_id", p.token_id}});
   }
+  if (seg.size() == 2 && seg[1] == "queue") return get ? Queue(req, p) : MethodNotAllowed("GET");
   if (seg.size() >= 2 && seg[1] == "cases") {
     if (seg.size() == 2) return get ? ListCases(req, p) : post ? CreateCase(req, p) : MethodNotAllowed("GET, POST");
     if (seg.size() == 3) return get ? ShowCase(seg[2], p) : MethodNotAllowed("GET");

@@ -19,6 +19,7 @@
 #include "http/http_types.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
+#include "http/web_assets.h"
 #include "server/engine_loop.h"
 #include "server/read_pool.h"
 #include "webhooks/adapter.h"
@@ -63,6 +64,7 @@ struct ApiOptions {
   int replay_window_seconds = 300;
   std::string scripts_dir;                 // report scripts (GET /api/reports); empty: $SIAGA_SCRIPTS or ./scripts
   int report_time_budget_ms = 10'000;      // per report run
+  std::string web_dir;                     // the dashboard's files (serve --web); empty: no dashboard
 };
 
 struct ApiContext {
@@ -97,6 +99,11 @@ class Api {
   HttpResponse ListCases(const HttpRequest& request, const Principal& who);
   HttpResponse CreateCase(const HttpRequest& request, const Principal& who);
   HttpResponse ShowCase(const std::string& ref, const Principal& who);
+  // GET /api/queue: the open steps the caller's roles own (or assist), soonest deadline first.
+  HttpResponse Queue(const HttpRequest& request, const Principal& who);
+  // What `who` may do on the case now: per open step complete/decide (with branch labels) or
+  // signal, and comment/attach; for the dashboard's buttons (the engine still checks each action).
+  nlohmann::json AllowedActions(const nlohmann::json& shown, const Principal& who) const;
   HttpResponse CaseAction(const std::string& ref, const HttpRequest& request, const Principal& who);
   HttpResponse Evidence(const std::string& ref, const std::string& evidence_id, const Principal& who);
   // Cases are read by the roles of their procedure, "admin" and "pengamat" (an observer).
@@ -119,6 +126,7 @@ class Api {
   Result<std::int64_t> CaseId(const std::string& ref);
 
   ApiContext ctx_;
+  WebAssets web_;
   // Failed sign-ins per sender: 10 at once, then one every 6 seconds; past that the sender gets
   // 429 without its token being looked at, and the block is audited (security.md: brute force).
   RateLimiter auth_failures_{1.0 / 6, 10};

@@ -74,6 +74,10 @@ HttpResponse Api::ListCases(const HttpRequest& req, const Principal& who) {
   }
   filter.status = req.Param("status");
   filter.procedure_id = req.Param("procedure");
+  filter.sla = req.Param("sla");
+  filter.now = ctx_.clock.Now();
+  if (!filter.sla.empty() && filter.sla != "on_time" && filter.sla != "warning" && filter.sla != "breached")
+    return ErrorResponse(400, "invalid_argument", "sla: one of on_time, warning, breached", "sla");
   static const std::vector<std::string> kStatuses = {"", "open", "waiting", "closed", "cancelled"};
   if (std::find(kStatuses.begin(), kStatuses.end(), filter.status) == kStatuses.end())
     return ErrorResponse(400, "invalid_argument", "status: one of open, waiting, closed, cancelled", "status");
@@ -95,7 +99,8 @@ HttpResponse Api::ListCases(const HttpRequest& req, const Principal& who) {
   if (static_cast<int>(cases->size()) == filter.limit && !cases->empty())
     out["next"] = "/api/cases?after=" + std::to_string(cases->back()["id"].get<std::int64_t>()) + "&limit=" + std::to_string(filter.limit) +
                   (filter.status.empty() ? "" : "&status=" + filter.status) +
-                  (filter.procedure_id.empty() ? "" : "&procedure=" + filter.procedure_id);
+                  (filter.procedure_id.empty() ? "" : "&procedure=" + filter.procedure_id) +
+                  (filter.sla.empty() ? "" : "&sla=" + filter.sla);
   return JsonResponse(200, out);
 }
 
@@ -139,7 +144,83 @@ HttpResponse Api::ShowCase(const std::string& ref, const Principal& who) {
   if (!shown.ok()) return StatusResponse(shown.status());
   if (!CanRead(who, (*shown)["case"]["procedure"].get<std::string>()))
     return ErrorResponse(403, "forbidden", "user '" + who.user + "' holds no role of this case's procedure");
+  (*shown)["actions"] = AllowedActions(*shown, who);
   return JsonResponse(200, *shown);
+}
+
+nlohmann::json Api::AllowedActions(const nlohmann::json& shown, const Principal& who) const {
+  const std::string procedure = shown["case"]["procedure"].get<std::string>();
+  const std::string status = shown["case"]["status"].get<std::string>();
+  const auto held = Catalog();
+  const auto found = held->procedure_details.find(procedure);
+  const bool admin = who.Holds(Actor::kAdminRole);
+  bool participant = admin;
+  if (found != held->procedure_details.end())
+    for (const auto& role : who.roles) participant = participant || found->second["roles"].contains(role);
+  const bool open = status == "open" || status == "waiting";
+  nlohmann::json out = {{"comment", participant && open}, {"attach", participant && open}, {"steps", nlohmann::json::array()}};
+  if (!open || found == held->procedure_details.end()) return out;
+  // The step definitions are the newest version's; a case pinned to an older version whose step
+  // changed may be offered a stale branch label, which the engine then refuses (409/400).
+  const nlohmann::json& defs = found->second["steps"];
+  for (const auto& inst : shown["steps"]) {
+    if (inst["state"] != "ready") continue;
+    const std::string step_id = inst["step"].get<std::string>();
+    const auto def = std::find_if(defs.begin(), defs.end(), [&](const nlohmann::json& d) { return d["id"] == step_id; });
+    if (def == defs.end()) continue;
+    const std::string role = inst["role"].is_string() ? inst["role"].get<std::string>() : (*def)["role"].get<std::string>();
+    bool works = !role.empty() && who.Holds(role);
+    for (const auto& helper : (*def)["assisting"]) works = works || who.Holds(helper.get<std::string>());
+    const std::string kind = inst["kind"].get<std::string>();
+    nlohmann::json entry = {{"instance", inst["instance"]}, {"step", step_id}, {"visit", inst["visit"]}, {"kind", kind},
+                            {"kegiatan", (*def)["kegiatan"]}, {"role", role}, {"actions", nlohmann::json::array()}};
+    if ((kind == "task" || kind == "external") && works) entry["actions"].push_back("complete");
+    if (kind == "decision" && works) {
+      entry["actions"].push_back("decide");
+      entry["branches"] = def->value("branches", nlohmann::json::array());
+    }
+    const bool signals = admin || (role.empty() ? participant : works);
+    if ((kind == "wait" || kind == "external") && signals && def->contains("signals")) {
+      entry["actions"].push_back("signal");
+      entry["signals"] = (*def)["signals"];
+    }
+    if (!entry["actions"].empty()) out["steps"].push_back(std::move(entry));
+  }
+  return out;
+}
+
+HttpResponse Api::Queue(const HttpRequest& req, const Principal& who) {
+  QueueFilter filter;
+  filter.roles = who.roles;
+  const std::string scope = req.Param("scope", "mine");
+  if (scope != "mine" && scope != "all") return ErrorResponse(400, "invalid_argument", "scope: mine or all", "scope");
+  if (scope == "all") {
+    if (!ReadsEverything(who)) return ErrorResponse(403, "forbidden", "scope=all is for the 'admin' and 'pengamat' roles", "scope");
+    filter.everything = true;
+  }
+  const std::string limit = req.Param("limit", "200");
+  auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), filter.limit);
+  if (ec != std::errc() || p != limit.data() + limit.size() || filter.limit < 1 || filter.limit > 1000)
+    return ErrorResponse(400, "invalid_argument", "limit: a number from 1 to 1000", "limit");
+  // Steps the caller assists (dibantu) are theirs too; the catalog knows which those are.
+  const auto held = Catalog();
+  for (const auto& [id, detail] : held->procedure_details)
+    for (const auto& step : detail["steps"])
+      for (const auto& helper : step["assisting"])
+        if (who.Holds(helper.get<std::string>())) filter.extra.push_back(id + "\t" + step["id"].get<std::string>());
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return StatusResponse(lease.status());
+  auto items = ListQueue((*lease)->db(), filter, ctx_.clock.Now());
+  if (!items.ok()) return StatusResponse(items.status());
+  // Each item's activity (Kegiatan) from the catalog, so the queue reads without opening cases.
+  for (auto& item : *items) {
+    const auto found = held->procedure_details.find(item["case"]["procedure"].get<std::string>());
+    item["kegiatan"] = nullptr;
+    if (found == held->procedure_details.end()) continue;
+    for (const auto& step : found->second["steps"])
+      if (step["id"] == item["step"]) item["kegiatan"] = step["kegiatan"];
+  }
+  return JsonResponse(200, {{"user", who.user}, {"roles", who.roles}, {"scope", scope}, {"items", *items}});
 }
 
 HttpResponse Api::CaseAction(const std::string& ref, const HttpRequest& req, const Principal& who) {

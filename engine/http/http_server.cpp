@@ -16,15 +16,21 @@ namespace {
 
 void Send(mg_connection* conn, const HttpResponse& r, bool close) {
   mg_response_header_start(conn, r.status);
-  mg_response_header_add(conn, "Content-Type", r.content_type.c_str(), -1);
-  const std::string length = std::to_string(r.body.size());
-  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+  const bool not_modified = r.status == 304;  // no body, and no Content-Length that would contradict the cached one
+  if (!not_modified) {
+    mg_response_header_add(conn, "Content-Type", r.content_type.c_str(), -1);
+    const std::string length = std::to_string(r.body.size());
+    mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+  }
+  // API answers are never cached; the dashboard's files set their own policy (web_assets.cpp).
+  const bool own_cache_policy =
+      std::any_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!own_cache_policy) mg_response_header_add(conn, "Cache-Control", "no-store", -1);
   mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
   for (const auto& [name, value] : r.headers) mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
   if (close) mg_response_header_add(conn, "Connection", "close", -1);
   mg_response_header_send(conn);
-  if (!r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
+  if (!r.body.empty() && !not_modified) mg_write(conn, r.body.data(), r.body.size());
 }
 
 }  // namespace

@@ -26,6 +26,14 @@ nlohmann::json ParseJson(const std::string& text) {
   return j.is_discarded() ? nlohmann::json(text) : j;
 }
 
+// The SLA state of open work from its earliest warning and deadline.
+std::string OpenSla(const Statement& q, int warn_col, int due_col, UnixSeconds now) {
+  if (q.IsNull(due_col)) return "none";
+  if (now >= q.Int(due_col)) return "breached";
+  if (!q.IsNull(warn_col) && now >= q.Int(warn_col)) return "warning";
+  return "on_time";
+}
+
 }  // namespace
 
 Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter) {
@@ -34,11 +42,20 @@ Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter) {
   // from the first (75 ms for the open cases among 100,000, docs/performance.md).
   std::string sql =
       "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.opened_at, c.closed_at, c.outcome, v.zona_waktu, "
-      "(SELECT group_concat(step_id, ',') FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready') "
+      "(SELECT group_concat(step_id, ',') FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready'), "
+      "(SELECT MIN(s.warn_at) FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready'), "
+      "(SELECT MIN(s.due_at) FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready') "
       "FROM cases c JOIN procedure_versions v ON v.id = c.version_id WHERE c.id > ?1";
   if (!filter.status.empty()) sql += " AND c.status = ?2";
   if (!filter.procedure_id.empty()) sql += " AND c.procedure_id = ?3";
   if (filter.restrict_to_readable) sql += " AND instr(?6, ',' || c.procedure_id || ',') > 0";
+  // The worst open step decides: any deadline passed is breached, else any warning passed.
+  constexpr const char* kNextDue = "IFNULL((SELECT MIN(s.due_at) FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready'), 9e18)";
+  constexpr const char* kNextWarn = "IFNULL((SELECT MIN(s.warn_at) FROM step_instances s WHERE s.case_id = c.id AND s.state = 'ready'), 9e18)";
+  if (filter.sla == "breached") sql += std::string(" AND ") + kNextDue + " <= ?7";
+  else if (filter.sla == "warning") sql += std::string(" AND ") + kNextDue + " > ?7 AND " + kNextWarn + " <= ?7";
+  else if (filter.sla == "on_time") sql += std::string(" AND ") + kNextDue + " > ?7 AND " + kNextWarn + " > ?7";
+  else if (!filter.sla.empty()) return InvalidField("sla", "one of on_time, warning, breached");
   sql += " ORDER BY c.id LIMIT ?4";
   auto q = db.Prepare(sql);
   if (!q.ok()) return q.status();
@@ -48,6 +65,7 @@ Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter) {
   if (!filter.status.empty()) q->Bind(2, filter.status);
   if (!filter.procedure_id.empty()) q->Bind(3, filter.procedure_id);
   if (filter.restrict_to_readable) q->Bind(6, readable);
+  if (!filter.sla.empty()) q->Bind(7, static_cast<std::int64_t>(filter.now));
   nlohmann::json out = nlohmann::json::array();
   while (true) {
     auto row = q->Step();
@@ -65,7 +83,38 @@ Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter) {
     out.push_back({{"id", q->Int(0)}, {"number", q->Text(1)}, {"procedure", q->Text(2)}, {"title", q->Text(3)},
                    {"status", q->Text(4)}, {"opened_at", Instant(*q, 5, cal)}, {"closed_at", Instant(*q, 6, cal)},
                    {"outcome", q->IsNull(7) ? nlohmann::json(nullptr) : nlohmann::json(q->Text(7))},
-                   {"open_steps", open_steps}});
+                   {"open_steps", open_steps}, {"sla", OpenSla(*q, 10, 11, filter.now)}, {"next_due_at", Instant(*q, 11, cal)}});
+  }
+  return out;
+}
+
+Result<nlohmann::json> ListQueue(Database& db, const QueueFilter& filter, UnixSeconds now) {
+  std::string roles = ",", extra = ",";
+  for (const auto& r : filter.roles) roles += r + ",";
+  for (const auto& e : filter.extra) extra += e + ",";
+  auto q = db.Prepare(
+      "SELECT c.id, c.number, c.title, c.procedure_id, v.title, c.status, s.step_id, s.kind, s.visit, s.role, s.assignee, "
+      "s.ready_at, s.warn_at, s.due_at, v.zona_waktu, s.id FROM step_instances s "
+      "JOIN cases c ON c.id = s.case_id JOIN procedure_versions v ON v.id = c.version_id "
+      "WHERE s.state = 'ready' AND s.kind IN ('task', 'decision', 'external') AND c.status IN ('open', 'waiting') "
+      "AND (?1 OR instr(?2, ',' || s.role || ',') > 0 OR instr(?3, ',' || c.procedure_id || char(9) || s.step_id || ',') > 0) "
+      "ORDER BY s.due_at IS NULL, s.due_at, s.ready_at, s.id LIMIT ?4");
+  if (!q.ok()) return q.status();
+  q->Bind(1, static_cast<std::int64_t>(filter.everything ? 1 : 0)).Bind(2, roles).Bind(3, extra)
+      .Bind(4, static_cast<std::int64_t>(std::max(1, std::min(filter.limit, 1000))));
+  nlohmann::json out = nlohmann::json::array();
+  while (true) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const WorkingCalendar cal = CalendarFor(q->Text(14));
+    auto text_or_null = [&](int col) { return q->IsNull(col) ? nlohmann::json(nullptr) : nlohmann::json(q->Text(col)); };
+    out.push_back({{"case", {{"id", q->Int(0)}, {"number", q->Text(1)}, {"title", q->Text(2)}, {"procedure", q->Text(3)},
+                             {"procedure_title", q->Text(4)}, {"status", q->Text(5)}}},
+                   {"instance", q->Int(15)}, {"step", q->Text(6)}, {"kind", q->Text(7)}, {"visit", q->Int(8)},
+                   {"role", text_or_null(9)}, {"assignee", text_or_null(10)}, {"ready_at", Instant(*q, 11, cal)},
+                   {"warn_at", Instant(*q, 12, cal)}, {"due_at", Instant(*q, 13, cal)}, {"sla", OpenSla(*q, 12, 13, now)},
+                   {"zona_waktu", cal.zone_label()}});
   }
   return out;
 }

@@ -22,9 +22,14 @@ struct CaseFilter {
   // Only cases of these procedures (a reader's own); empty: every procedure.
   std::vector<std::string> readable_procedures;
   bool restrict_to_readable = false;
+  // on_time, warning or breached: the worst SLA state among the case's open steps at `now`
+  // (on_time includes cases without an open deadline); empty for all.
+  std::string sla;
+  UnixSeconds now = 0;
 };
 
-// [{ id, number, procedure, title, status, opened_at, closed_at, outcome, open_steps: [...] }]
+// [{ id, number, procedure, title, status, opened_at, closed_at, outcome, open_steps: [...],
+//    sla (worst open step at filter.now: on_time, warning, breached, none), next_due_at }]
 Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter);
 
 // { case: {...}, steps: [...visits with deadlines...], decisions, timers, evidence, notices,
@@ -32,6 +37,19 @@ Result<nlohmann::json> ListCases(Database& db, const CaseFilter& filter);
 // SLA states are judged at `now`: an open step is on_time, warning or breached; a finished one
 // met or late; a step without a time standard has "none". The case's service standard likewise.
 Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds now);
+
+// The open work items (task, decision, external steps in state ready) whose role is one of
+// `roles`, or whose (procedure, step) is in `extra` ("procedure_id\tstep_id", e.g. assisting
+// roles), soonest deadline first (steps without one last):
+// [{ case: {id, number, title, procedure, procedure_title, status}, step, kind, visit, role,
+//    assignee, ready_at, warn_at, due_at, sla, zona_waktu }]
+struct QueueFilter {
+  std::vector<std::string> roles;
+  std::vector<std::string> extra;
+  bool everything = false;  // every open work item (an admin's or observer's "all" view)
+  int limit = 200;
+};
+Result<nlohmann::json> ListQueue(Database& db, const QueueFilter& filter, UnixSeconds now);
 
 // Finds a case by its id or its number (e.g. "KAB-TRENGGALEK-2026-000001").
 Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref);

@@ -91,7 +91,7 @@ TEST_CASE("CSV reports decode to rows keyed by the header, RFC 4180 quoting incl
 // Found by fuzz_payload and fuzz_adapter (tests/fuzz/regressions/payload/, .../adapter/): a CSV
 // cell with a byte that is not UTF-8 decoded fine, reached the shadowserver adapter's drafts, and
 // every later dump() of them threw json type_error 316.
-TEST_CASE("CSV reports must be UTF-8; the bad line is named", "[payload][fuzz]") {
+TEST_CASE("CSV reports must be UTF-8, and the bad line is named", "[payload][fuzz]") {
   auto ok = DecodePayload(PayloadFormat::kCsv, "ip,kota\n10.0.0.1,Tanjung Selor \xE2\x80\x93 Kaltara\n");
   REQUIRE(ok.ok());
   CHECK((*ok)[0]["kota"].dump().size() > 0);
