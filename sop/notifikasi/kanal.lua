@@ -5,8 +5,9 @@
 -- Reference: docs/notifications.md.
 return notifikasi {
   language = "id",
-  -- Where a message links to the case ({case} becomes the case id). Set to the dashboard's address.
-  link = "http://127.0.0.1:8080/api/cases/{case}",
+  -- Where a message links to the case ({case} becomes the case id): its page on the dashboard.
+  -- Set the host to the address operators use (the nginx name in production).
+  link = "http://127.0.0.1:8080/#/case/{case}",
 
   channels = {
     -- Stays on the server: cleared for every TLP label.
