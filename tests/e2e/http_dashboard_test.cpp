@@ -15,21 +15,7 @@ namespace {
 const std::string kSurakarta = "surakarta/layanan-keamanan-informasi";
 
 // A GET whose path curl sends exactly as written (no dot-segment clean-up).
-HttpReply RawGet(const Server& s, const std::string& path) {
-  HttpReply reply;
-  CURL* curl = curl_easy_init();
-  const std::string url = s.Url(path);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
-  curl_easy_cleanup(curl);
-  return reply;
-}
+HttpReply RawGet(const Server& s, const std::string& path) { return Http("GET", s.Url(path), "", {}, true); }
 
 nlohmann::json ActionsFor(const nlohmann::json& shown, const std::string& step) {
   for (const auto& a : shown["actions"]["steps"])

@@ -48,8 +48,9 @@ inline std::size_t CollectHeader(char* data, std::size_t size, std::size_t n, vo
   return size * n;
 }
 
+// `path_as_is`: send the path exactly as written (curl otherwise removes dot segments).
 inline HttpReply Http(const std::string& method, const std::string& url, const std::string& body = "",
-                      const std::vector<std::string>& headers = {}) {
+                      const std::vector<std::string>& headers = {}, bool path_as_is = false) {
   HttpReply reply;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
@@ -61,6 +62,7 @@ inline HttpReply Http(const std::string& method, const std::string& url, const s
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  if (path_as_is) curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
