@@ -12,7 +12,7 @@ namespace {
 constexpr double kFont = 11, kLine = 14, kSmallFont = 9, kHeaderFont = 10, kHeaderLine = 12;
 constexpr double kCellPad = 6;
 constexpr double kLaneWidth = 116;
-constexpr double kProcessW = 66, kProcessH = 36;
+constexpr double kProcessW = 74, kProcessH = 36;
 constexpr double kDecisionW = 72, kDecisionH = 48;
 constexpr double kTerminatorW = 72, kTerminatorH = 30;
 constexpr double kSymbolPadTop = 18;  // room above the symbol for the "inferred" mark
@@ -62,12 +62,6 @@ std::string KindNote(const StepDef& step, const Words& words) {
   }
 }
 
-std::string JoinItems(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : "\n") + item;
-  return out;
-}
-
 // Each list item starts its own line(s): "- item".
 std::vector<std::string> WrapList(const std::vector<std::string>& items, double width) {
   std::vector<std::string> lines;
@@ -78,8 +72,13 @@ std::vector<std::string> WrapList(const std::vector<std::string>& items, double 
   return lines;
 }
 
-std::string KeteranganText(const StepDef& step, const Words& words) {
+std::string KeteranganText(const ProcedureDef& def, const StepDef& step, const Words& words) {
   std::string text = step.keterangan;
+  if (!step.assisting.empty()) {
+    std::string names;
+    for (const auto& role : step.assisting) names += (names.empty() ? "" : ", ") + RoleLabel(def, role);
+    text += (text.empty() ? "" : " ") + (std::string(words.assisted_by) + ": " + names + ".");
+  }
   if (step.kind == StepKind::kCall && !step.prosedur.empty()) text += (text.empty() ? "" : " ") + ("\u2192 " + step.prosedur);
   if (step.inferred || step.role_inferred) {
     std::string mark = std::string("[") + words.inferred;
@@ -172,48 +171,59 @@ class Router {
     return {side == 'L' ? b.x + inset : b.right() - inset, b.cy() + offset};
   }
 
-  // Ports taken on a side spread out: 0, +10, -10, +15, -15. The first arrow's label sits above
-  // the line, a lower one's below it, so two labels leaving the same side never overlap.
+  // Ports taken on a side spread out: 0, +12, -12, +18, -18 (clamped to the side).
   double NextOffset(const PlacedStep& s, char side) {
     int& used = ports_used_[s.step + "/" + std::to_string(s.row) + side];
-    static constexpr double kOffsets[] = {0, 10, -10, 15, -15};
+    static constexpr double kOffsets[] = {0, 12, -12, 18, -18};
     const double limit = (side == 'T' || side == 'B' ? s.box.w : s.box.h) / 2 - 3;
     const double offset = kOffsets[used % 5];
     ++used;
     return std::clamp(offset, -limit, limit);
   }
 
-  void LabelAtStart(Arrow& arrow, Point start, char side, double offset) {
+  // A label starts where the arrow leaves its symbol. Beside a side port it goes on the side of
+  // the line away from where the arrow turns (below for a loop going up, above otherwise), so
+  // the arrow's own vertical run does not cross it; if another label of the same side is
+  // already there, it takes the other side of its line, or moves further down.
+  void LabelAtStart(Arrow& arrow, const PlacedStep& from, Point start, char side, bool turns_up) {
     if (arrow.shown_label.empty()) return;
     if (side == 'B') {
-      const bool left = offset < 0;
-      arrow.label_at = {start.x + (left ? -4 : 4), start.y + 12};
-      arrow.label_anchor_end = left;
-    } else {
-      const bool left = side == 'L';
-      arrow.label_at = {start.x + (left ? -4 : 4), offset > 0 ? start.y + 12 : start.y - 4};
-      arrow.label_anchor_end = left;
+      arrow.label_at = {start.x + 4, start.y + 12};
+      return;
     }
+    constexpr double kLabelGap = 11;
+    std::vector<double>& taken = labels_used_[from.step + "/" + std::to_string(from.row) + side];
+    auto free = [&](double y) {
+      for (double other : taken)
+        if (std::abs(other - y) < kLabelGap) return false;
+      return true;
+    };
+    const double above = start.y - 4, below = start.y + 12;
+    double y = turns_up ? below : above;
+    if (!free(y)) y = turns_up ? above : below;
+    while (!free(y)) y += kLabelGap;
+    taken.push_back(y);
+    const bool left = side == 'L';
+    arrow.label_at = {start.x + (left ? -4 : 4), y};
+    arrow.label_anchor_end = left;
   }
 
   // Forward into the target's top: straight down in one lane, or sideways then down.
   void RouteDown(Arrow& arrow, const PlacedStep& from, const PlacedStep& to) {
     if (from.lane == to.lane) {
-      const double out_offset = NextOffset(from, 'B');
-      const Point a = Port(from, 'B', out_offset);
+      const Point a = Port(from, 'B', NextOffset(from, 'B'));
       const Point b = Port(to, 'T', NextOffset(to, 'T'));
       const double jog_y = b.y - 8;
       arrow.points = {a, {a.x, jog_y}, {b.x, jog_y}, b};
       if (std::abs(a.x - b.x) < 0.5) arrow.points = {a, b};
-      LabelAtStart(arrow, a, 'B', out_offset);
+      LabelAtStart(arrow, from, a, 'B', false);
       return;
     }
     const char side = to.lane > from.lane ? 'R' : 'L';
-    const double out_offset = NextOffset(from, side);
-    const Point a = Port(from, side, out_offset);
+    const Point a = Port(from, side, NextOffset(from, side));
     const Point b = Port(to, 'T', NextOffset(to, 'T'));
     arrow.points = {a, {b.x, a.y}, b};
-    LabelAtStart(arrow, a, side, out_offset);
+    LabelAtStart(arrow, from, a, side, false);
   }
 
   // Backward (loops drawn back upward), or forward past symbols in the target's lane: out of the
@@ -227,8 +237,7 @@ class Router {
     const double channel_x = left_margin ? lane.x + inset : lane.x + lane.w - inset;
     const char out_side = channel_x < from.box.cx() ? 'L' : 'R';
     const char in_side = left_margin ? 'L' : 'R';
-    const double out_offset = NextOffset(from, out_side);
-    const Point a = Port(from, out_side, out_offset);
+    const Point a = Port(from, out_side, NextOffset(from, out_side));
     const Point b = Port(to, in_side, NextOffset(to, in_side));
     if (from.step == to.step && from.row == to.row) {  // a step that returns to itself
       const double below = from.box.bottom() + 8;
@@ -236,12 +245,13 @@ class Router {
     } else {
       arrow.points = {a, {channel_x, a.y}, {channel_x, b.y}, b};
     }
-    LabelAtStart(arrow, a, out_side, out_offset);
+    LabelAtStart(arrow, from, a, out_side, b.y < a.y);
   }
 
   FlowchartLayout& layout_;
   std::map<std::string, int> ports_used_;
   std::map<std::string, int> channels_used_;
+  std::map<std::string, std::vector<double>> labels_used_;
 };
 
 std::string ShownLabel(const Transition& t, const Words& words) {
@@ -282,7 +292,8 @@ double ColumnWidth(const FlowchartLayout& layout, const std::string& key) {
   return 0;
 }
 
-Row StepRow(const FlowchartLayout& layout, const StepDef& step, const RenderOptions& options, const Words& words) {
+Row StepRow(const FlowchartLayout& layout, const ProcedureDef& def, const StepDef& step, const RenderOptions& options,
+            const Words& words) {
   Row row;
   row.step = step.id;
   auto wrap = [&](const std::string& key, const std::string& text) {
@@ -293,7 +304,7 @@ Row StepRow(const FlowchartLayout& layout, const StepDef& step, const RenderOpti
   row.cells["kelengkapan"] = WrapList(step.kelengkapan, ColumnWidth(layout, "kelengkapan") - 2 * kCellPad);
   wrap("waktu", step.waktu ? step.waktu->raw : "");
   row.cells["output"] = WrapList(step.output, ColumnWidth(layout, "output") - 2 * kCellPad);
-  wrap("keterangan", KeteranganText(step, words));
+  wrap("keterangan", KeteranganText(def, step, words));
   return row;
 }
 
@@ -366,7 +377,7 @@ FlowchartLayout LayOutFlowchart(const ProcedureDef& def, const RenderOptions& op
   for (std::size_t i = 0; i < def.steps.size(); ++i) {
     const StepDef& step = def.steps[i];
     const Symbol symbol = SymbolFor(step.kind);
-    Row row = StepRow(layout, step, options, words);
+    Row row = StepRow(layout, def, step, options, words);
     row.y = y;
     row.h = RowHeight(row, symbol);
     PlacedStep placed;
@@ -378,6 +389,8 @@ FlowchartLayout LayOutFlowchart(const ProcedureDef& def, const RenderOptions& op
     placed.box = SymbolBox(symbol, layout.lanes[placed.lane], row.y);
     placed.text = SymbolText(step, words);
     placed.inferred = step.inferred || step.role_inferred;
+    for (const auto& role : step.assisting)
+      if (const std::size_t lane = LaneOfRole(layout.lanes, role); lane < layout.lanes.size()) placed.assisting_lanes.push_back(lane);
     placed.current = step.id == options.current_step;
     placed.breached = options.breached_steps.contains(step.id);
     layout.steps.push_back(std::move(placed));

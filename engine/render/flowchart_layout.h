@@ -70,6 +70,7 @@ struct PlacedStep {
   Box box;
   std::vector<std::string> text;  // inside the symbol: number, terminator word, kind note
   bool inferred = false;          // the step or its Pelaksana is Siaga's reading
+  std::vector<std::size_t> assisting_lanes;  // lanes of the `dibantu` roles: marked, no symbol
   bool current = false, breached = false;
 };
 

@@ -22,7 +22,7 @@ std::string Num(double v) {
 }
 
 const char* kStyle = R"css(
-.sop-flow{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;font-size:11px;fill:#111}
+.sop-flow{font-family:Arial,"Liberation Sans",Helvetica,"DejaVu Sans",sans-serif;font-size:11px;fill:#111}
 .sop-flow .grid{stroke:#333;stroke-width:0.8;fill:none}
 .sop-flow .head{fill:#e8edf3}
 .sop-flow .head-text{font-weight:bold;font-size:10px}
@@ -31,6 +31,7 @@ const char* kStyle = R"css(
 .sop-flow .step.inferred .symbol{stroke-dasharray:5 3}
 .sop-flow .symbol-text{font-size:10px;text-anchor:middle}
 .sop-flow .symbol-note{font-size:8.5px;font-style:italic;text-anchor:middle;fill:#444}
+.sop-flow .assist{font-size:9px;font-style:italic;fill:#333}
 .sop-flow .mark{font-size:8.5px;font-style:italic;fill:#8a5a00}
 .sop-flow .arrow path{fill:none;stroke:#222;stroke-width:1.2}
 .sop-flow .arrow.inferred path{stroke-dasharray:5 3;stroke:#8a5a00}
@@ -162,6 +163,11 @@ void WriteSteps(std::ostream& out, const FlowchartLayout& layout, const Procedur
       WriteLines(out, {s.text.front()}, s.box.cx(), first_y, "symbol-text", "middle", 12);
       if (s.text.size() > 1)
         WriteLines(out, {s.text.begin() + 1, s.text.end()}, s.box.cx(), first_y + 12, "symbol-note", "middle", 11);
+    }
+    for (std::size_t lane_index : s.assisting_lanes) {
+      const Lane& lane = layout.lanes[lane_index];
+      out << "<text class=\"assist\" data-role=\"" << HtmlEscape(lane.role) << "\" x=\"" << Num(lane.x + lane.w / 2) << "\" y=\""
+          << Num(s.box.y - 5) << "\" text-anchor=\"middle\">(" << words.assists << ")</text>";
     }
     if (s.inferred) {
       const Lane& lane = layout.lanes[s.lane];

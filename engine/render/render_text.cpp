@@ -6,19 +6,19 @@ namespace siaga::render {
 
 namespace {
 
-constexpr double kEmPerChar = 0.56;
+constexpr double kEmPerChar = 0.6;
 
 const Words kIndonesian = {
     "No", "Kegiatan", "Pelaksana", "Mutu Baku", "Kelengkapan", "Waktu", "Output", "Keterangan",
     "Mulai", "Selesai", "disimpulkan", "(tanpa pelaksana)", "tunggu", "pihak luar", "otomatis", "sub-prosedur",
-    "batas waktu",
+    "batas waktu", "Dibantu", "membantu",
     "Simbol: kapsul = mulai/selesai, kotak = kegiatan, belah ketupat = keputusan, panah = alur. "
     "Garis putus-putus dan tanda \u201cdisimpulkan\u201d: dibaca oleh Siaga, tidak tertulis di sumber."};
 
 const Words kEnglish = {
     "No", "Activity", "Performer", "Quality standard", "Inputs", "Time", "Output", "Notes",
     "Start", "End", "inferred", "(no performer)", "wait", "external party", "automatic", "sub-procedure",
-    "time-out",
+    "time-out", "Assisted by", "assists",
     "Symbols: capsule = start/end, box = activity, diamond = decision, arrow = flow. "
     "Dashed lines and the \u201cinferred\u201d mark: Siaga's reading, not written in the source."};
 

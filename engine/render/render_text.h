@@ -34,6 +34,8 @@ struct Words {
   const char* automatic_note;
   const char* call_note;
   const char* timeout_label;    // the arrow a wait or timer takes when its time runs out
+  const char* assisted_by;      // Keterangan of a joint task ("dibantu = { ... }")
+  const char* assists;          // the mark in an assisting Pelaksana's lane
   const char* legend;
 };
 
@@ -44,7 +46,7 @@ bool IsKnownLanguage(const std::string& language);
 
 // Splits `text` into lines no wider than `width_px` at `font_px`, breaking at spaces (a word
 // longer than a line is cut). The width of a character is estimated, since the renderer has no
-// font metrics: 0.56 em covers Latin text in the usual sans-serif faces.
+// font metrics: 0.6 em covers Latin text in the usual sans-serif faces (DejaVu Sans, the widest of them, included).
 std::vector<std::string> WrapText(const std::string& text, double width_px, double font_px);
 
 // Estimated width of `text` in pixels at `font_px` (the same estimate WrapText uses).

@@ -34,7 +34,7 @@ constexpr IdentityField kIdentityFields[] = {
 
 const char* kPageStyle = R"css(
 @page { size: A4 landscape; margin: 10mm; }
-body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; color: #111; margin: 16px; }
+body { font-family: Arial, "Liberation Sans", Helvetica, "DejaVu Sans", sans-serif; font-size: 10.5pt; color: #111; margin: 16px; }
 h1 { font-size: 14pt; margin: 0 0 8px; }
 .meta { color: #555; font-size: 9pt; margin-bottom: 10px; }
 table.identity { border-collapse: collapse; width: 100%; margin-bottom: 14px; }
@@ -43,7 +43,7 @@ table.identity th { background: #e8edf3; width: 24%; font-weight: bold; }
 table.identity ol, table.identity ul { margin: 0; padding-left: 18px; }
 td.blank { height: 1.2em; }
 h2 { font-size: 12pt; margin: 12px 0 6px; }
-.flowchart svg { width: 100%; height: auto; display: block; }
+.flowchart svg { max-width: 100%; height: auto; display: block; }
 .inferred-note { font-size: 9pt; color: #8a5a00; }
 @media print { body { margin: 0; } .flowchart { page-break-before: always; } }
 )css";
