@@ -7,8 +7,8 @@ namespace siaga::render {
 
 namespace {
 
-// Sizes in SVG user units (CSS pixels at 100%). The table is about 1,300 wide with five lanes;
-// the document scales it to the page width (A4 landscape) when printing.
+// Sizes in SVG user units (CSS pixels at 100%). The table is about 1,400 wide with five lanes;
+// the document shrinks it to the page width (A4 landscape) when printing.
 constexpr double kFont = 11, kLine = 14, kSmallFont = 9, kHeaderFont = 10, kHeaderLine = 12;
 constexpr double kCellPad = 6;
 constexpr double kLaneWidth = 116;
@@ -72,18 +72,29 @@ std::vector<std::string> WrapList(const std::vector<std::string>& items, double 
   return lines;
 }
 
+// Adds `sentence` after `text`, closing the agency's own sentence first (it is verbatim and
+// often ends without a full stop).
+void AppendSentence(std::string& text, const std::string& sentence) {
+  if (!text.empty()) {
+    const char last = text.back();
+    if (last != '.' && last != ';' && last != ':' && last != ']' && last != ')') text += '.';
+    text += ' ';
+  }
+  text += sentence;
+}
+
 std::string KeteranganText(const ProcedureDef& def, const StepDef& step, const Words& words) {
   std::string text = step.keterangan;
   if (!step.assisting.empty()) {
     std::string names;
     for (const auto& role : step.assisting) names += (names.empty() ? "" : ", ") + RoleLabel(def, role);
-    text += (text.empty() ? "" : " ") + (std::string(words.assisted_by) + ": " + names + ".");
+    AppendSentence(text, std::string(words.assisted_by) + ": " + names + ".");
   }
-  if (step.kind == StepKind::kCall && !step.prosedur.empty()) text += (text.empty() ? "" : " ") + ("\u2192 " + step.prosedur);
+  if (step.kind == StepKind::kCall && !step.prosedur.empty()) AppendSentence(text, "\u2192 " + step.prosedur);
   if (step.inferred || step.role_inferred) {
     std::string mark = std::string("[") + words.inferred;
     if (!step.sumber.empty()) mark += ": " + step.sumber;
-    text += (text.empty() ? "" : " ") + mark + "]";
+    AppendSentence(text, mark + "]");
   }
   return text;
 }
@@ -135,7 +146,7 @@ std::vector<std::size_t> AssignLanes(const ProcedureDef& def, const std::vector<
 
 class Router {
  public:
-  Router(FlowchartLayout& layout) : layout_(layout) {}
+  explicit Router(FlowchartLayout& layout) : layout_(layout) {}
 
   // Finds the arrow's path and its label position.
   void Route(Arrow& arrow, const PlacedStep& from, const PlacedStep& to) {
