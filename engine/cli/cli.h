@@ -58,6 +58,7 @@ int Fail(const Status& status);
 
 void AddLintCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddSimulateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddRenderCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddCaseCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddDemoCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddRunCommand(CLI::App& app, GlobalOptions& options, int& exit_code);

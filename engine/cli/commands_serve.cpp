@@ -111,6 +111,7 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
     summary["steps"] = steps;
     summary["identitas"] = def.identitas;
     catalog->procedure_details[def.id] = summary;
+    catalog->definitions[def.id] = std::make_shared<const ProcedureDef>(def);
   }
   for (const Diagnostic& d : diagnostics)
     if (d.severity == Diagnostic::Severity::kError) catalog->procedure_errors.push_back(d.ToString());

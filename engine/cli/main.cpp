@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   AddLintCommand(app, options, exit_code);
   AddSimulateCommand(app, options, exit_code);
+  AddRenderCommand(app, options, exit_code);
   AddCaseCommands(app, options, exit_code);
   AddDemoCommand(app, options, exit_code);
   AddRunCommand(app, options, exit_code);

@@ -134,6 +134,11 @@ HttpResponse Api::Route(const HttpRequest& req) {
     if (!get) return MethodNotAllowed("GET");
     std::string id;
     for (std::size_t i = 2; i < seg.size(); ++i) id += (id.empty() ? "" : "/") + seg[i];
+    // A trailing "document" or "flowchart.svg" names a rendering, unless the whole path is itself
+    // a procedure id (an agency may call a procedure "document").
+    const std::string& last = seg.back();
+    if (seg.size() >= 4 && (last == "document" || last == "flowchart.svg") && !Catalog()->procedure_details.contains(id))
+      return SopRendering(id.substr(0, id.size() - last.size() - 1), last, req);
     return Sops(id);
   }
   if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");

@@ -17,6 +17,7 @@
 #include "auth/tokens.h"
 #include "common/clock.h"
 #include "http/http_types.h"
+#include "procedure/definition.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "http/web_assets.h"
@@ -34,6 +35,9 @@ class ReportWorkers;  // reports/report_workers.h
 struct ServerCatalog {
   nlohmann::json procedures = nlohmann::json::array();      // summaries, for GET /api/sops
   std::map<std::string, nlohmann::json> procedure_details;   // by id
+  // The newest definition of each id, plain data (no Lua), for the rendered SOP document and
+  // flowchart (GET /api/sops/{id}/document, /flowchart.svg).
+  std::map<std::string, std::shared_ptr<const ProcedureDef>> definitions;
   std::vector<std::string> procedure_errors;
   std::map<std::string, AdapterInfo> adapters;
   std::vector<std::string> adapter_errors;
@@ -110,6 +114,9 @@ class Api {
   bool ReadsEverything(const Principal& who) const;
   bool CanRead(const Principal& who, const std::string& procedure_id) const;
   HttpResponse Sops(const std::string& id);
+  // GET /api/sops/{id}/document and /api/sops/{id}/flowchart.svg (api_sop_render.cpp).
+  HttpResponse SopRendering(const std::string& id, const std::string& what, const HttpRequest& request);
+  Result<std::shared_ptr<const ProcedureDef>> StoredVersion(const std::string& id, const std::string& hash);
   HttpResponse Adapters();
   HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
   HttpResponse Inbox(const HttpRequest& request);
