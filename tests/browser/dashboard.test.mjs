@@ -135,21 +135,26 @@ async function main() {
   await page.locator(`#case-list tbody tr[data-case="${hookCaseId}"]`).waitFor();
   await shot(page, '02-cases');
 
-  step('open the webhook case from the queue: flowchart (or step list) with the current step');
+  step('open the webhook case from the queue: the rendered flowchart with the current step');
   await page.goto(`${base}/#/queue`);
   await page.locator(`#queue li[data-case="${hookCaseId}"] a`).click();
   await page.locator('#case-number').waitFor();
-  const current = async () => page.locator('#flowchart [data-step].current').first().getAttribute('data-step');
-  await page.locator('#flowchart [data-step="terima"].current').waitFor();
+  const current = async () => page.locator('#flowchart svg g.step.current').first().getAttribute('data-step');
+  await page.locator('#flowchart svg g.step.current[data-step="terima"]').waitFor();
+  // The swimlane SVG of siaga render, not the step-list fallback; the current step's symbol is
+  // drawn in the render's highlight colour.
+  assert.equal(await page.locator('#flowchart').getAttribute('data-source'), 'svg');
+  const symbolStroke = (id, cls) =>
+    page.locator(`#flowchart svg g.step.${cls}[data-step="${id}"] .symbol`).first().evaluate((el) => getComputedStyle(el).stroke);
+  assert.equal(await symbolStroke('terima', 'current'), 'rgb(176, 125, 0)');
   assert.match(await page.locator('.zone-note').textContent(), /WIB/);
   assert.match(await page.locator('#current-step').textContent(), /Menerima/);
   await shot(page, '03-case');
 
   step('complete two steps and watch the current step move');
   await page.locator('.action-step[data-step="terima"] button[data-action="complete"]').click();
-  await page.locator('#flowchart [data-step="tindak_lanjut"].current').waitFor();
-  const listMode = (await page.locator('#flowchart').getAttribute('data-source')) === 'list';  // no siaga render yet
-  if (listMode) assert.match(await page.locator('#flowchart [data-step="terima"]').getAttribute('class'), /\bdone\b/);
+  await page.locator('#flowchart svg g.step.current[data-step="tindak_lanjut"]').waitFor();
+  assert.equal(await page.locator('#flowchart svg g.step.current').count(), 1);  // the highlight moved, not copied
   await page.locator('.action-step[data-step="tindak_lanjut"] input.note').fill('Dicek bersama sandiman');
   await page.locator('.action-step[data-step="tindak_lanjut"] button[data-action="complete"]').click();
 
@@ -159,7 +164,7 @@ async function main() {
   assert.deepEqual(await branch.allTextContents(), ['insiden security', 'insiden umum']);
   await shot(page, '04-decision');
   await page.locator('.action-step[data-step="jenis"] button[data-branch="insiden security"]').click();
-  await page.locator('#flowchart [data-step="beritahu_opd"].current').waitFor();
+  await page.locator('#flowchart svg g.step.current[data-step="beritahu_opd"]').waitFor();
   assert.equal(await current(), 'beritahu_opd');
   assert.match(await page.locator('section:has(h2:text("Riwayat"))').textContent(), /insiden security/);
 
@@ -174,10 +179,9 @@ async function main() {
 
   step('the old case: its breached step in red');
   await page.goto(`${base}/#/case/${oldId}`);
-  const breached = page.locator('#flowchart [data-step="terima"].breached');
+  const breached = page.locator('#flowchart svg g.step.breached[data-step="terima"]');
   await breached.waitFor();
-  if ((await page.locator('#flowchart').getAttribute('data-source')) === 'list')
-    assert.equal(await breached.evaluate((el) => getComputedStyle(el).borderTopColor), 'rgb(179, 20, 27)');
+  assert.equal(await symbolStroke('terima', 'breached'), 'rgb(192, 0, 0)');  // red
   const breachedRow = page.locator('tr.sla-row-late[data-step="terima"], tr.sla-row-breached[data-step="terima"]').first();
   assert.match(await breachedRow.textContent(), /Lewat tenggat|Terlambat/);
   assert.match(await page.locator('.case-head').textContent(), /Lewat tenggat/);
@@ -222,7 +226,7 @@ async function main() {
   assert.ok((await overflow()) <= 1, `queue wider than the phone by ${await overflow()} px`);
   await shot(mobile, '10-phone-queue');
   await mobile.locator(`#queue li[data-case="${oldId}"] a`).click();
-  await mobile.locator('#flowchart [data-step="terima"].breached').waitFor();
+  await mobile.locator('#flowchart svg g.step.breached[data-step="terima"]').waitFor();
   assert.ok((await overflow()) <= 1, `case page wider than the phone by ${await overflow()} px`);
   await shot(mobile, '11-phone-case');
   await phone.close();

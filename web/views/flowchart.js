@@ -54,7 +54,12 @@ function stepList(procedure, marks) {
   }));
 }
 
-function legend() {
+// The key to the marks; the rendered SVG has its own colours (engine/render) and no "done" mark.
+function legend(source) {
+  if (source === 'svg')
+    return h('p', { class: 'legend muted' },
+      h('span', { class: 'swatch svg-current' }), t('flow.legend_current'), ' ',
+      h('span', { class: 'swatch svg-breached' }), t('flow.legend_breached'));
   return h('p', { class: 'legend muted' },
     h('span', { class: 'swatch current' }), t('flow.legend_current'), ' ',
     h('span', { class: 'swatch breached' }), t('flow.legend_breached'), ' ',
@@ -81,8 +86,8 @@ export async function flowchart(procedure, marks, version) {
       if (marks.current.includes(id)) g.classList.add('current');
       if (marks.breached.includes(id)) g.classList.add('breached');
     }
-    return h('div', { class: 'flowchart', id: 'flowchart', 'data-source': 'svg' }, svg, legend());
+    return h('div', { class: 'flowchart', id: 'flowchart', 'data-source': 'svg' }, svg, legend('svg'));
   }
   return h('div', { class: 'flowchart', id: 'flowchart', 'data-source': 'list' },
-    h('p', { class: 'notice muted' }, t('flow.fallback')), legend(), stepList(procedure, marks));
+    h('p', { class: 'notice muted' }, t('flow.fallback')), legend('list'), stepList(procedure, marks));
 }
