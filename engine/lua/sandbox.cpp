@@ -66,10 +66,10 @@ void PushCopy(lua_State* L, int index, const char* const (&skip)[N]) {
 // bytes. Each `*`, `-` or `+` item that something else follows can try every length of the rest
 // of the subject, and an unanchored search tries every start: at most C(n + m, m) steps for m
 // such choices (`?` doubles). A quantified last item needs no backtracking and is not counted.
-double PatternStepBound(std::string_view pattern, std::size_t subject_len) {
+double PatternStepBound(std::string_view pattern, std::size_t subject_len, bool caret_anchors) {
   std::size_t i = 0;
-  const bool anchored = !pattern.empty() && pattern[0] == '^';
-  if (anchored) i = 1;
+  const bool anchored = caret_anchors && !pattern.empty() && pattern[0] == '^';
+  if (!pattern.empty() && pattern[0] == '^') i = 1;
   int choices = anchored ? 0 : 1;
   double optional_factor = 1;
   bool last_was_quantified = false;
@@ -130,11 +130,13 @@ int GuardedPattern(lua_State* L) {
     return luaL_error(L, "pattern subject of %d bytes is over the sandbox limit of %d bytes",
                       static_cast<int>(len), static_cast<int>(sandbox->limits().pattern_subject_bytes));
   }
-  const bool plain_find = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+  const std::string_view function = lua_tostring(L, lua_upvalueindex(2));
+  const bool plain_find = function == "find" && lua_toboolean(L, 4);
   std::size_t pattern_len = 0;
   const char* pattern = lua_tolstring(L, 2, &pattern_len);
   if (!plain_find && pattern != nullptr) {
-    const double steps = PatternStepBound(std::string_view(pattern, pattern_len), len);
+    // gmatch takes a leading '^' as a plain character (Lua 5.4 manual, string.gmatch).
+    const double steps = PatternStepBound(std::string_view(pattern, pattern_len), len, function != "gmatch");
     if (steps > sandbox->limits().pattern_steps) {
       char message[400];
       std::snprintf(message, sizeof message,
@@ -328,7 +330,7 @@ Status LuaSandbox::Init() {
   PushCopy(L_, string_lib, kStringBlockList);  // script's string table
   for (const char* fn : kPatternFunctions) {
     lua_getfield(L_, -1, fn);
-    lua_pushboolean(L_, std::strcmp(fn, "find") == 0);  // only find has a plain flag
+    lua_pushstring(L_, fn);
     lua_pushcclosure(L_, GuardedPattern, 2);
     lua_setfield(L_, -2, fn);
   }
@@ -336,7 +338,7 @@ Status LuaSandbox::Init() {
   PushCopy(L_, string_lib, kStringBlockList);  // hidden copy for method calls
   for (const char* fn : kPatternFunctions) {
     lua_getfield(L_, -1, fn);
-    lua_pushboolean(L_, std::strcmp(fn, "find") == 0);  // only find has a plain flag
+    lua_pushstring(L_, fn);
     lua_pushcclosure(L_, GuardedPattern, 2);
     lua_setfield(L_, -2, fn);
   }

@@ -150,6 +150,7 @@ TEST_CASE("hostile: a backtracking pattern is refused before it runs, at the def
                            "assert(('a/b/'):rep(10000):gsub('/$', '/c'):match('[^/]+$') == 'c')",
                            "assert(('<b>x</b>'):rep(1000):gsub('<[^>]*>', '') == ('x'):rep(1000))",
                            "assert(string.find(('a'):rep(60000), '.-.-x', 1, true) == nil)",
+                           "assert(not (('a'):rep(3000)):find('^a*a*b'))",  // anchored: one start only
                            "assert(('2026-12-02T10:00:00+0700'):match('^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d[%.%d]*)([+-]%d%d)(%d%d)$'))"}) {
     INFO(code);
     CHECK(RunHostile(*sb, code).ok());
