@@ -218,6 +218,17 @@ HttpResponse Api::MetricsText() {
         << "siaga_inbox_held " << q->Int(0) << "\n";
       q->Run();
     }
+    // Notice deliveries by state: a growing "dead" count is what an operator must be paged for.
+    auto d = (*lease)->db().Prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state");
+    if (d.ok()) {
+      g << "# HELP siaga_notice_deliveries Notice deliveries by state (pending, sent, dead...).\n"
+        << "# TYPE siaga_notice_deliveries gauge\n";
+      while (true) {
+        auto row = d->Step();
+        if (!row.ok() || !*row) break;
+        g << "siaga_notice_deliveries{state=\"" << d->Text(0) << "\"} " << d->Int(1) << "\n";
+      }
+    }
   }
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4";

@@ -216,6 +216,7 @@ TEST_CASE("a receiver that answers 500 forever yields a dead letter after the ch
   REQUIRE(WaitFor([&] { return CountRows(server.db(), "SELECT COUNT(*) FROM deliveries WHERE state = 'dead'") == 1; }, 20));
   CHECK(CountRows(server.db(), "SELECT attempts FROM deliveries WHERE state = 'dead'") == 3);
   CHECK(CountRows(server.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'notice_dead'") == 1);
+  CHECK_THAT(Http("GET", server.Url("/metrics")).body, Catch::Contains("siaga_notice_deliveries{state=\"dead\"} 1"));
 
   auto dead = server.Get("/api/notices?state=dead", admin);
   REQUIRE(dead.status == 200);
