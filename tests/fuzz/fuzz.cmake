@@ -1,6 +1,6 @@
 # Included from the top CMakeLists.txt. One target per input kind (docs/reliability.md, "Fuzzing").
 set(SIAGA_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
-set(SIAGA_FUZZ_TARGETS time_standard payload intake adapter procedure_loader notification_book)
+set(SIAGA_FUZZ_TARGETS time_standard payload intake adapter procedure_loader notification_book routes)
 
 # In a SIAGA_FUZZ tree the targets link a library of just the engine files they reach, so the
 # clang build takes a fifth of a full one (the linker reports any file missing here).
@@ -20,7 +20,7 @@ else()
 endif()
 
 if(NOT SIAGA_FUZZ)
-  # Compiled once for the six replay executables.
+  # Compiled once for the replay executables.
   add_library(siaga_fuzz_replay_main OBJECT ${SIAGA_FUZZ_DIR}/replay_main.cpp)
   target_compile_options(siaga_fuzz_replay_main PRIVATE ${SIAGA_WARNINGS})
 endif()
@@ -82,4 +82,6 @@ if(NOT SIAGA_FUZZ)
     ${CMAKE_SOURCE_DIR}/sop ${regressions}/procedure_loader --min-inputs=15)
   add_test(NAME "fuzz_replay: notification_book" COMMAND fuzz_notification_book
     ${CMAKE_SOURCE_DIR}/sop/notifikasi ${regressions}/notification_book --min-inputs=2)
+  add_test(NAME "fuzz_replay: routes" COMMAND fuzz_routes
+    ${CMAKE_SOURCE_DIR}/webhooks/routes.lua ${SIAGA_FUZZ_DIR}/seeds/routes --min-inputs=4)
 endif()

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_TARGET=${1:-300}
 shift || true
-ALL_TARGETS=(time_standard payload intake adapter procedure_loader notification_book)
+ALL_TARGETS=(time_standard payload intake adapter procedure_loader notification_book routes)
 TARGETS=("${@:-${ALL_TARGETS[@]}}")
 [ $# -eq 0 ] && TARGETS=("${ALL_TARGETS[@]}")
 BUILD=${SIAGA_FUZZ_BUILD_DIR:-build-fuzz}
@@ -59,6 +59,7 @@ for i in "${!adapters[@]}"; do
 done
 seed procedure_loader - $(find sop -name '*.lua' | sort)
 seed notification_book - sop/notifikasi/*.lua
+seed routes - webhooks/routes.lua tests/fuzz/seeds/routes/*
 for t in "${ALL_TARGETS[@]}"; do
   for f in tests/fuzz/regressions/$t/*; do [ -f "$f" ] && cp "$f" "$BUILD/seeds/$t/regression_$(basename "$f")"; done
 done
@@ -66,7 +67,7 @@ done
 dict_for() {
   case $1 in
     payload|intake|adapter) echo tests/fuzz/json.dict ;;
-    procedure_loader|notification_book) echo tests/fuzz/lua.dict ;;
+    procedure_loader|notification_book|routes) echo tests/fuzz/lua.dict ;;
     *) echo "" ;;
   esac
 }

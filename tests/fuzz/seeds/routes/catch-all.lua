@@ -1,0 +1,1 @@
+routes { { procedure = "trenggalek/layanan-insiden" } }
