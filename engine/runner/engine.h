@@ -64,6 +64,9 @@ struct Command {
     kDeliveryOutcome,     // a delivery worker's attempt (label "sent", "failed" or "refused"; note: the error)
     kRetryDeliveries,     // dead letters back to pending (delivery_id, or 0 for every dead one); admin
     kSecurityEvent,       // an audit event about no case (label: the event, note: its JSON detail), e.g. auth_blocked
+    kHandover,            // close the case at its agency and open a linked one in another agency's procedure
+                          // (label: the receiving agency, procedure_id: its procedure, note); the receiving
+                          // agency must list the source agency in its `mengawasi` (sop/instansi/<id>.lua)
   };
   Type type = Type::kComment;
   Actor actor;

@@ -61,3 +61,32 @@ TEST_CASE("webhook secrets are made per adapter and replaced on request", "[toke
   CHECK(*second != *first);
   CHECK(**WebhookSecret(**db, "wazuh") == *second);
 }
+
+TEST_CASE("tokens bound to agencies keep their agencies and oversight, and unscoped tokens stay unscoped", "[tokens][agency]") {
+  TempDir dir;
+  auto db = OpenStore(dir / "s.db");
+  REQUIRE(db.ok());
+  auto plain = CreateToken(**db, "root", {"admin"}, "", "cli:test", 1000);
+  auto bound = CreateToken(**db, "csirt", {"pengamat"}, "", "cli:test", 1000, {{"prov-kaltim"}, {"kab-trenggalek"}});
+  REQUIRE(plain.ok());
+  REQUIRE(bound.ok());
+  auto root = Authenticate(**db, plain->token);
+  REQUIRE(root.ok());
+  CHECK_FALSE(root->Scoped());
+  auto csirt = Authenticate(**db, bound->token);
+  REQUIRE(csirt.ok());
+  CHECK(csirt->Scoped());
+  CHECK(csirt->MemberOf("prov-kaltim"));
+  CHECK_FALSE(csirt->MemberOf("kab-trenggalek"));
+  CHECK(csirt->Oversees("kab-trenggalek"));
+  CHECK_FALSE(csirt->Oversees(""));
+  auto rows = ListTokens(**db);
+  REQUIRE(rows.ok());
+  CHECK(rows->back().agencies == std::vector<std::string>{"prov-kaltim"});
+  CHECK(rows->back().oversees == std::vector<std::string>{"kab-trenggalek"});
+
+  auto bad = CreateToken(**db, "x", {"admin"}, "", "cli:test", 1000, {{"Prov Kaltim"}, {}});
+  CHECK(bad.status().field() == "agency");
+  auto both = CreateToken(**db, "x", {"admin"}, "", "cli:test", 1000, {{"prov-kaltim"}, {"prov-kaltim"}});
+  CHECK(both.status().field() == "oversees");
+}
