@@ -138,11 +138,11 @@ HttpResponse Api::Route(const HttpRequest& req) {
     return Sops(id, p);
   }
   if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");
-  if (seg.size() == 2 && seg[1] == "reload") return post ? Reload(p) : MethodNotAllowed("POST");
   // The inbox holds payloads of every agency's feeds before they are routed, and a reload swaps
   // every agency's procedures: both stay with a deployment-wide (unscoped) admin.
   if (p.Scoped() && seg.size() >= 2 && (seg[1] == "inbox" || seg[1] == "reload"))
     return ErrorResponse(403, "forbidden", "/api/" + seg[1] + " is for a deployment-wide admin; this token is bound to agencies");
+  if (seg.size() == 2 && seg[1] == "reload") return post ? Reload(p) : MethodNotAllowed("POST");
   if (seg.size() == 2 && seg[1] == "reports") return get ? Reports("", req, p) : MethodNotAllowed("GET");
   if (seg.size() == 3 && seg[1] == "reports") return get ? Reports(seg[2], req, p) : MethodNotAllowed("GET");
   if (seg.size() >= 2 && seg[1] == "inbox") {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "auth/tokens.h"
+#include "common/sha256.h"
 #include "test_support.h"
 
 using namespace siaga;
@@ -89,4 +90,20 @@ TEST_CASE("tokens bound to agencies keep their agencies and oversight, and unsco
   CHECK(bad.status().field() == "agency");
   auto both = CreateToken(**db, "x", {"admin"}, "", "cli:test", 1000, {{"prov-kaltim"}, {"prov-kaltim"}});
   CHECK(both.status().field() == "oversees");
+}
+
+TEST_CASE("a token row written before schema 7 (no agency columns given) authenticates unscoped", "[tokens][agency]") {
+  TempDir dir;
+  auto db = OpenStore(dir / "s.db");
+  REQUIRE(db.ok());
+  const std::string token = "sg_" + std::string(64, 'a');
+  auto q = (*db)->Prepare("INSERT INTO api_tokens(user_name, roles, token_hash, note, created_at, created_by) VALUES ('lama', '[\"admin\"]', ?, '', 1, 'x')");
+  REQUIRE(q.ok());
+  q->Bind(1, Sha256Hex(token));
+  REQUIRE(q->Run().ok());
+  auto who = Authenticate(**db, token);
+  REQUIRE(who.ok());
+  CHECK(who->Holds("admin"));
+  CHECK_FALSE(who->Scoped());
+  CHECK(who->agencies.empty());
 }
