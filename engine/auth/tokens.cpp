@@ -54,6 +54,7 @@ Actor Principal::ToActor() const {
   a.name = user;
   a.roles = roles;
   a.checked = true;
+  if (Scoped()) a.agencies = agencies;  // overseen agencies are read-only: not in the actor's
   return a;
 }
 

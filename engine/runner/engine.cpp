@@ -131,6 +131,18 @@ class Engine::Transition {
  private:
   // ---- reading -------------------------------------------------------------------------------
 
+  // A checked, agency-bound actor acts only within its agencies (the HTTP layer answers 404
+  // before; this is the engine's own guard, so no path can forget it).
+  Status CheckAgency(const std::string& procedure_id) {
+    const Actor& actor = command_.actor;
+    if (!actor.checked || !actor.agencies) return Status::Ok();
+    auto latest = engine_.registry_.Latest(procedure_id);
+    const std::string instansi = latest ? latest->def().instansi : "";
+    if (!instansi.empty() && std::find(actor.agencies->begin(), actor.agencies->end(), instansi) != actor.agencies->end())
+      return Status::Ok();
+    return PermissionDenied(ActorLabel() + " is not bound to agency '" + instansi + "' of procedure " + procedure_id);
+  }
+
   Result<CaseRow> LoadCase(std::int64_t case_id) {
     auto q = db_.Prepare(
         "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.fields, c.version_id, v.hash, v.source, "
@@ -157,6 +169,7 @@ class Engine::Transition {
     c.parent_step_id = q->OptionalInt(11);
     c.bases = q->Text(12);
     q->Run();
+    if (case_id == command_.case_id) SIAGA_TRY(CheckAgency(c.procedure_id));
     return c;
   }
 
@@ -884,6 +897,7 @@ class Engine::Transition {
     auto in_force = VersionInForce(command_.procedure_id);
     if (!in_force.ok()) return in_force.status();
     auto proc = *in_force;
+    SIAGA_TRY(CheckAgency(proc->def().id));
     if (command_.title.size() > 500) return InvalidArgument("title: at most 500 characters");
     SIAGA_TRY(CheckParticipant(proc->def(), "open its cases"));
     if (!command_.dedupe_key.empty()) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct Actor {
   std::string name = "system";
   std::vector<std::string> roles;
   bool checked = false;
+  // An agency-bound caller (docs/multi-agency.md): a checked actor with agencies acts only on
+  // cases of procedures whose instansi is one of them (an empty list: on none, e.g. an
+  // oversight-only token). nullopt: not bound (the single-agency behaviour, the CLI).
+  std::optional<std::vector<std::string>> agencies;
 
   bool Holds(const std::string& role) const;
   // A checked actor holding `roles`.
