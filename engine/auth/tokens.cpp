@@ -29,6 +29,7 @@ Status InTransaction(Database& db, Work work) {
   return st;
 }
 
+// A JSON array of strings (roles, agency ids).
 std::vector<std::string> RolesFromJson(const std::string& text) {
   std::vector<std::string> roles;
   auto j = nlohmann::json::parse(text, nullptr, false);
@@ -41,12 +42,19 @@ std::vector<std::string> RolesFromJson(const std::string& text) {
 }  // namespace
 
 bool Principal::Holds(const std::string& role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
+bool Principal::MemberOf(const std::string& agency) const {
+  return !agency.empty() && std::find(agencies.begin(), agencies.end(), agency) != agencies.end();
+}
+bool Principal::Oversees(const std::string& agency) const {
+  return !agency.empty() && std::find(oversees.begin(), oversees.end(), agency) != oversees.end();
+}
 
 Actor Principal::ToActor() const {
   Actor a;
   a.name = user;
   a.roles = roles;
   a.checked = true;
+  if (Scoped()) a.agencies = agencies;  // overseen agencies are read-only: not in the actor's
   return a;
 }
 
@@ -57,8 +65,15 @@ bool IsRoleName(const std::string& role) {
   });
 }
 
+bool IsAgencyId(const std::string& agency) {
+  if (agency.empty() || agency.size() > 64) return false;
+  return std::all_of(agency.begin(), agency.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+}
+
 Result<NewToken> CreateToken(Database& db, const std::string& user, const std::vector<std::string>& roles,
-                             const std::string& note, const std::string& created_by, UnixSeconds now) {
+                             const std::string& note, const std::string& created_by, UnixSeconds now, const TokenScope& scope) {
   if (user.empty() || user.size() > 100) return InvalidField("user", "1 to 100 characters");
   for (char c : user)
     if (static_cast<unsigned char>(c) < 0x20) return InvalidField("user", "no control characters");
@@ -66,17 +81,27 @@ Result<NewToken> CreateToken(Database& db, const std::string& user, const std::v
   for (const auto& r : roles)
     if (!IsRoleName(r)) return InvalidField("role", "'" + r + "' is not a role id ([a-z0-9_.:-], 1-64)");
   if (note.size() > 500) return InvalidField("note", "at most 500 characters");
+  for (const auto& a : scope.agencies)
+    if (!IsAgencyId(a)) return InvalidField("agency", "'" + a + "' is not an agency id ([a-z0-9_.-], 1-64)");
+  for (const auto& a : scope.oversees) {
+    if (!IsAgencyId(a)) return InvalidField("oversees", "'" + a + "' is not an agency id ([a-z0-9_.-], 1-64)");
+    if (std::find(scope.agencies.begin(), scope.agencies.end(), a) != scope.agencies.end())
+      return InvalidField("oversees", "'" + a + "' is also an agency of the token: a member already reads it");
+  }
   auto secret = RandomHex(32);
   if (!secret.ok()) return secret.status();
   NewToken made;
   made.token = kTokenPrefix + *secret;
   Status st = InTransaction(db, [&]() -> Status {
-    auto q = db.Prepare("INSERT INTO api_tokens(user_name, roles, token_hash, note, created_at, created_by) VALUES (?,?,?,?,?,?)");
+    auto q = db.Prepare("INSERT INTO api_tokens(user_name, roles, token_hash, note, created_at, created_by, agencies, oversees) "
+                        "VALUES (?,?,?,?,?,?,?,?)");
     if (!q.ok()) return q.status();
     q->Bind(1, user).Bind(2, nlohmann::json(roles).dump()).Bind(3, Sha256Hex(made.token)).Bind(4, note).Bind(5, now).Bind(6, created_by);
+    q->Bind(7, nlohmann::json(scope.agencies).dump()).Bind(8, nlohmann::json(scope.oversees).dump());
     SIAGA_TRY(q->Run());
     made.id = db.LastInsertId();
-    return Audit(db, now, created_by, "token_created", {{"token_id", made.id}, {"user", user}, {"roles", roles}});
+    return Audit(db, now, created_by, "token_created",
+                 {{"token_id", made.id}, {"user", user}, {"roles", roles}, {"agencies", scope.agencies}, {"oversees", scope.oversees}});
   });
   if (!st.ok()) return st;
   return made;
@@ -94,7 +119,7 @@ Status RevokeToken(Database& db, std::int64_t id, const std::string& by, UnixSec
 }
 
 Result<std::vector<TokenRow>> ListTokens(Database& db) {
-  auto q = db.Prepare("SELECT id, user_name, roles, note, created_at, created_by, revoked_at FROM api_tokens ORDER BY id");
+  auto q = db.Prepare("SELECT id, user_name, roles, note, created_at, created_by, revoked_at, agencies, oversees FROM api_tokens ORDER BY id");
   if (!q.ok()) return q.status();
   std::vector<TokenRow> rows;
   while (true) {
@@ -109,6 +134,8 @@ Result<std::vector<TokenRow>> ListTokens(Database& db) {
     t.created_at = q->Int(4);
     t.created_by = q->Text(5);
     t.revoked_at = q->OptionalInt(6);
+    t.agencies = RolesFromJson(q->Text(7));
+    t.oversees = RolesFromJson(q->Text(8));
     rows.push_back(std::move(t));
   }
   return rows;
@@ -117,7 +144,7 @@ Result<std::vector<TokenRow>> ListTokens(Database& db) {
 Result<Principal> Authenticate(Database& db, const std::string& token) {
   if (token.rfind(kTokenPrefix, 0) != 0 || token.size() != 3 + 64) return PermissionDenied("the token is not a Siaga API token");
   // Looked up by its hash: the stored value never meets the presented one in a comparison.
-  auto q = db.Prepare("SELECT id, user_name, roles FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL");
+  auto q = db.Prepare("SELECT id, user_name, roles, agencies, oversees FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL");
   if (!q.ok()) return q.status();
   q->Bind(1, Sha256Hex(token));
   auto row = q->Step();
@@ -127,6 +154,8 @@ Result<Principal> Authenticate(Database& db, const std::string& token) {
   p.token_id = q->Int(0);
   p.user = q->Text(1);
   p.roles = RolesFromJson(q->Text(2));
+  p.agencies = RolesFromJson(q->Text(3));
+  p.oversees = RolesFromJson(q->Text(4));
   q->Run();
   return p;
 }

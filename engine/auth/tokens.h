@@ -15,11 +15,20 @@
 
 namespace siaga {
 
+// Agencies (docs/multi-agency.md): a token bound to `agencies` reads and acts on the cases of
+// those agencies' procedures only ("admin" then means admin of those agencies); `oversees` adds
+// read-only access to other agencies' cases. A token with neither is unscoped: the single-agency
+// deployment's behaviour, where "admin" and "pengamat" read everything.
 struct Principal {
   std::int64_t token_id = 0;
   std::string user;
   std::vector<std::string> roles;
+  std::vector<std::string> agencies;
+  std::vector<std::string> oversees;
   bool Holds(const std::string& role) const;
+  bool Scoped() const { return !agencies.empty() || !oversees.empty(); }
+  bool MemberOf(const std::string& agency) const;
+  bool Oversees(const std::string& agency) const;
   // The engine's view: a checked actor holding these roles.
   Actor ToActor() const;
 };
@@ -28,6 +37,7 @@ struct TokenRow {
   std::int64_t id = 0;
   std::string user, note, created_by;
   std::vector<std::string> roles;
+  std::vector<std::string> agencies, oversees;
   UnixSeconds created_at = 0;
   std::optional<UnixSeconds> revoked_at;
 };
@@ -40,8 +50,18 @@ struct NewToken {
 // A role id as tokens accept it: [a-z0-9_.:-]{1,64}.
 bool IsRoleName(const std::string& role);
 
+// An agency id as tokens accept it: [a-z0-9_.-]{1,64}.
+bool IsAgencyId(const std::string& agency);
+
+// The agency scope of a new token; both empty: unscoped. An agency may not be in both lists.
+struct TokenScope {
+  std::vector<std::string> agencies;
+  std::vector<std::string> oversees;
+};
+
 Result<NewToken> CreateToken(Database& db, const std::string& user, const std::vector<std::string>& roles,
-                             const std::string& note, const std::string& created_by, UnixSeconds now);
+                             const std::string& note, const std::string& created_by, UnixSeconds now,
+                             const TokenScope& scope = {});
 Status RevokeToken(Database& db, std::int64_t id, const std::string& by, UnixSeconds now);
 Result<std::vector<TokenRow>> ListTokens(Database& db);
 // PermissionDenied for an unknown, malformed or revoked token.

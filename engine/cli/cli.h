@@ -70,5 +70,6 @@ void AddMigrateCommand(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddReportCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddNoticesCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 void AddBackupCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
+void AddAgencyCommands(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace siaga::cli

@@ -99,7 +99,7 @@ int RunCommand(const GlobalOptions& global, Command command, const std::string& 
 }  // namespace
 
 void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
-  CLI::App* group = app.add_subcommand("case", "work on cases: open, list, show, complete, decide, signal, comment, attach, close, tick");
+  CLI::App* group = app.add_subcommand("case", "work on cases: open, list, show, complete, decide, signal, comment, attach, close, handover, tick");
   group->require_subcommand(1);
   auto o = std::make_shared<CaseOptions>();
   auto add_as = [o](CLI::App* cmd) {
@@ -263,6 +263,21 @@ void AddCaseCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   add_as(close);
   close->callback([o, command_with, submit] {
     Command c = command_with(Command::Type::kCancel);
+    c.note = o->note;
+    submit(c, false);
+  });
+
+  CLI::App* handover = group->add_subcommand(
+      "handover", "hand a case over to another agency that oversees its agency (closes it here, opens a linked case there)");
+  handover->add_option("case", o->case_ref, "case id or number")->required();
+  handover->add_option("--to-agency", o->label, "the receiving agency (its sop/instansi file lists this one in mengawasi)")->required();
+  handover->add_option("--procedure", o->procedure, "the receiving agency's procedure")->required();
+  handover->add_option("--note", o->note, "why");
+  add_as(handover);
+  handover->callback([o, command_with, submit] {
+    Command c = command_with(Command::Type::kHandover);
+    c.label = o->label;
+    c.procedure_id = o->procedure;
     c.note = o->note;
     submit(c, false);
   });

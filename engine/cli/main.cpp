@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   AddReportCommands(app, options, exit_code);
   AddNoticesCommands(app, options, exit_code);
   AddBackupCommands(app, options, exit_code);
+  AddAgencyCommands(app, options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

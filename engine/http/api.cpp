@@ -121,7 +121,8 @@ HttpResponse Api::Route(const HttpRequest& req) {
 
   if (seg.size() == 2 && seg[1] == "me") {
     if (!get) return MethodNotAllowed("GET");
-    return JsonResponse(200, {{"user", p.user}, {"roles", p.roles}, {"token_id", p.token_id}});
+    return JsonResponse(200, {{"user", p.user}, {"roles", p.roles}, {"token_id", p.token_id}, {"agencies", p.agencies},
+                              {"oversees", p.oversees}});
   }
   if (seg.size() == 2 && seg[1] == "queue") return get ? Queue(req, p) : MethodNotAllowed("GET");
   if (seg.size() >= 2 && seg[1] == "cases") {
@@ -137,11 +138,20 @@ HttpResponse Api::Route(const HttpRequest& req) {
     // A trailing "document" or "flowchart.svg" names a rendering, unless the whole path is itself
     // a procedure id (an agency may call a procedure "document").
     const std::string& last = seg.back();
-    if (seg.size() >= 4 && (last == "document" || last == "flowchart.svg") && !Catalog()->procedure_details.contains(id))
-      return SopRendering(id.substr(0, id.size() - last.size() - 1), last, req);
-    return Sops(id);
+    if (seg.size() >= 4 && (last == "document" || last == "flowchart.svg") && !Catalog()->procedure_details.contains(id)) {
+      const std::string procedure = id.substr(0, id.size() - last.size() - 1);
+      // The same scope as GET /api/sops/{id}: another agency's procedure does not exist here.
+      if (!AgencyOf(procedure).empty() && !InScope(p, procedure))
+        return ErrorResponse(404, "not_found", "no procedure '" + procedure + "' is loaded", "id");
+      return SopRendering(procedure, last, req);
+    }
+    return Sops(id, p);
   }
   if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");
+  // The inbox holds payloads of every agency's feeds before they are routed, and a reload swaps
+  // every agency's procedures: both stay with a deployment-wide (unscoped) admin.
+  if (p.Scoped() && seg.size() >= 2 && (seg[1] == "inbox" || seg[1] == "reload"))
+    return ErrorResponse(403, "forbidden", "/api/" + seg[1] + " is for a deployment-wide admin; this token is bound to agencies");
   if (seg.size() == 2 && seg[1] == "reload") return post ? Reload(p) : MethodNotAllowed("POST");
   if (seg.size() == 2 && seg[1] == "reports") return get ? Reports("", req, p) : MethodNotAllowed("GET");
   if (seg.size() == 3 && seg[1] == "reports") return get ? Reports(seg[2], req, p) : MethodNotAllowed("GET");
@@ -152,22 +162,83 @@ HttpResponse Api::Route(const HttpRequest& req) {
   }
   if (seg.size() >= 2 && seg[1] == "notices") {
     if (!p.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "the notice deliveries are for the 'admin' role");
-    if (seg.size() == 2) return get ? Notices(req) : MethodNotAllowed("GET");
+    if (seg.size() == 2) return get ? Notices(req, p) : MethodNotAllowed("GET");
     if (seg.size() == 4 && seg[3] == "retry") return post ? RetryNotice(seg[2], p) : MethodNotAllowed("POST");
   }
   return ErrorResponse(404, "not_found", "no resource at " + req.path);
 }
 
-bool Api::ReadsEverything(const Principal& who) const { return who.Holds(Actor::kAdminRole) || who.Holds("pengamat"); }
+bool Api::ReadsEverything(const Principal& who) const {
+  return !who.Scoped() && (who.Holds(Actor::kAdminRole) || who.Holds("pengamat"));
+}
+
+std::string Api::AgencyOf(const std::string& procedure_id) const {
+  const auto held = Catalog();
+  auto it = held->procedure_details.find(procedure_id);
+  if (it == held->procedure_details.end() || !it->second.contains("instansi") || !it->second["instansi"].is_string()) return "";
+  return it->second["instansi"].get<std::string>();
+}
+
+bool Api::InScope(const Principal& who, const std::string& procedure_id) const {
+  if (!who.Scoped()) return true;
+  const std::string agency = AgencyOf(procedure_id);
+  return who.MemberOf(agency) || who.Oversees(agency);
+}
+
+bool Api::MayAct(const Principal& who, const std::string& procedure_id) const {
+  return !who.Scoped() || who.MemberOf(AgencyOf(procedure_id));
+}
 
 bool Api::CanRead(const Principal& who, const std::string& procedure_id) const {
   if (ReadsEverything(who)) return true;
   const auto held = Catalog();
   auto it = held->procedure_details.find(procedure_id);
   if (it == held->procedure_details.end()) return false;
+  if (who.Scoped()) {
+    const std::string agency = AgencyOf(procedure_id);
+    if (who.Oversees(agency)) return true;
+    if (!who.MemberOf(agency)) return false;
+    if (who.Holds(Actor::kAdminRole) || who.Holds("pengamat")) return true;
+  }
   for (const auto& role : who.roles)
     if (it->second["roles"].contains(role)) return true;
   return false;
+}
+
+std::optional<std::vector<std::string>> Api::ReadableProcedures(const Principal& who) const {
+  if (ReadsEverything(who)) return std::nullopt;
+  std::vector<std::string> out;
+  const auto held = Catalog();
+  for (const auto& [id, unused] : held->procedure_details)
+    if (CanRead(who, id)) out.push_back(id);
+  return out;
+}
+
+HttpResponse Api::HiddenCase(const Principal& who, const std::string& ref, std::int64_t case_id, const std::string& what) {
+  spdlog::warn("user {} (token {}) asked for case {} of another agency ({})", who.user, who.token_id, case_id, what);
+  Command audit;
+  audit.type = Command::Type::kSecurityEvent;
+  audit.actor.name = who.user;
+  audit.label = "cross_agency_denied";
+  audit.note = nlohmann::json{{"token_id", who.token_id}, {"user", who.user}, {"agencies", who.agencies},
+                              {"case_id", case_id}, {"ref", ref.substr(0, 100)}, {"what", what}}.dump();
+  (void)ctx_.loop.Submit({audit});
+  ctx_.metrics.Add("siaga_auth_refused_total", "reason=\"cross_agency\"");
+  // Word for word the answer for a case that does not exist (ResolveCaseRef), so ids cannot be probed.
+  return StatusResponse(NotFound("no case '" + ref + "' (give its id or its number)"));
+}
+
+Result<std::string> Api::ProcedureOfCase(std::int64_t case_id) {
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return lease.status();
+  auto q = (*lease)->db().Prepare("SELECT procedure_id FROM cases WHERE id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, case_id);
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  std::string procedure = *row ? q->Text(0) : "";
+  q->Run();
+  return procedure;
 }
 
 HttpResponse Api::Health() {
@@ -236,13 +307,26 @@ HttpResponse Api::MetricsText() {
   return r;
 }
 
-HttpResponse Api::Sops(const std::string& id) {
+HttpResponse Api::Sops(const std::string& id, const Principal& who) {
   const auto held = Catalog();
   const ServerCatalog& c = *held;
-  if (id.empty())
-    return JsonResponse(200, {{"procedures", c.procedures}, {"load_errors", c.procedure_errors}, {"last_reload", c.last_reload}});
+  // An agency-bound token sees its agencies' and overseen agencies' procedures plus the shared
+  // bases (no instansi); load errors name files of every agency, so they stay with unscoped tokens.
+  auto visible = [&](const nlohmann::json& summary) {
+    const std::string agency = summary.value("instansi", "");
+    return !who.Scoped() || agency.empty() || who.MemberOf(agency) || who.Oversees(agency);
+  };
+  if (id.empty()) {
+    if (!who.Scoped())
+      return JsonResponse(200, {{"procedures", c.procedures}, {"load_errors", c.procedure_errors}, {"last_reload", c.last_reload}});
+    nlohmann::json mine = nlohmann::json::array();
+    for (const auto& summary : c.procedures)
+      if (visible(summary)) mine.push_back(summary);
+    return JsonResponse(200, {{"procedures", mine}, {"load_errors", nlohmann::json::array()}, {"last_reload", nullptr}});
+  }
   auto it = c.procedure_details.find(id);
-  if (it == c.procedure_details.end()) return ErrorResponse(404, "not_found", "no procedure '" + id + "' is loaded", "id");
+  if (it == c.procedure_details.end() || !visible(it->second))
+    return ErrorResponse(404, "not_found", "no procedure '" + id + "' is loaded", "id");
   nlohmann::json out = it->second;
   auto lease = ctx_.reads.Borrow();
   if (!lease.ok()) return StatusResponse(lease.status());

@@ -110,10 +110,26 @@ class Api {
   nlohmann::json AllowedActions(const nlohmann::json& shown, const Principal& who) const;
   HttpResponse CaseAction(const std::string& ref, const HttpRequest& request, const Principal& who);
   HttpResponse Evidence(const std::string& ref, const std::string& evidence_id, const Principal& who);
-  // Cases are read by the roles of their procedure, "admin" and "pengamat" (an observer).
+  // Cases are read by the roles of their procedure, "admin" and "pengamat" (an observer). An
+  // agency-bound token (docs/multi-agency.md) reads only its agencies' cases ("admin" and
+  // "pengamat" then read all of those) plus, read-only, the cases of the agencies it oversees.
   bool ReadsEverything(const Principal& who) const;
   bool CanRead(const Principal& who, const std::string& procedure_id) const;
-  HttpResponse Sops(const std::string& id);
+  // The agency (instansi) of a loaded procedure; "" when unknown or shared.
+  std::string AgencyOf(const std::string& procedure_id) const;
+  // Whether the case of `procedure_id` exists for `who` at all: an unscoped token, a member of
+  // its agency or an overseer. Outside it a case answers 404 as if it did not exist.
+  bool InScope(const Principal& who, const std::string& procedure_id) const;
+  // Whether `who` may act (not only read) on cases of `procedure_id`'s agency.
+  bool MayAct(const Principal& who, const std::string& procedure_id) const;
+  // The procedures whose cases `who` may read; nullopt: all (an unscoped admin or observer).
+  std::optional<std::vector<std::string>> ReadableProcedures(const Principal& who) const;
+  // The 404 of a case that does not exist, for a case outside `who`'s agencies; the attempt is
+  // audited (cross_agency_denied) through the writer without waiting.
+  HttpResponse HiddenCase(const Principal& who, const std::string& ref, std::int64_t case_id, const std::string& what);
+  // The procedure of a stored case ("" when it does not exist).
+  Result<std::string> ProcedureOfCase(std::int64_t case_id);
+  HttpResponse Sops(const std::string& id, const Principal& who);
   // GET /api/sops/{id}/document and /api/sops/{id}/flowchart.svg (api_sop_render.cpp).
   HttpResponse SopRendering(const std::string& id, const std::string& what, const HttpRequest& request);
   Result<std::shared_ptr<const ProcedureDef>> StoredVersion(const std::string& id, const std::string& hash);
@@ -121,7 +137,7 @@ class Api {
   HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
   HttpResponse Inbox(const HttpRequest& request);
   HttpResponse Reprocess(const std::string& id, const Principal& who);
-  HttpResponse Notices(const HttpRequest& request);
+  HttpResponse Notices(const HttpRequest& request, const Principal& who);
   HttpResponse RetryNotice(const std::string& id, const Principal& who);
   HttpResponse Reload(const Principal& who);
   HttpResponse Reports(const std::string& name, const HttpRequest& request, const Principal& who);  // api_reports.cpp

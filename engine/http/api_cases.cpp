@@ -66,11 +66,9 @@ HttpResponse CommandFailure(const Status& status) { return StatusResponse(status
 
 HttpResponse Api::ListCases(const HttpRequest& req, const Principal& who) {
   CaseFilter filter;
-  if (!ReadsEverything(who)) {
+  if (auto readable = ReadableProcedures(who)) {
     filter.restrict_to_readable = true;
-    const auto held = Catalog();
-    for (const auto& [id, detail] : held->procedure_details)
-      if (CanRead(who, id)) filter.readable_procedures.push_back(id);
+    filter.readable_procedures = std::move(*readable);
   }
   filter.status = req.Param("status");
   filter.procedure_id = req.Param("procedure");
@@ -113,6 +111,11 @@ HttpResponse Api::CreateCase(const HttpRequest& req, const Principal& who) {
   auto dedupe = StringOf(*body, "dedupe_key", false, 200);
   for (auto* r : {&procedure, &title, &dedupe})
     if (!r->ok()) return StatusResponse(r->status());
+  // Another agency's procedure does not exist for an agency-bound token; an overseen one is read-only.
+  if (!InScope(who, *procedure))
+    return ErrorResponse(404, "not_found", "no procedure '" + *procedure + "' is loaded (see siaga lint for load errors)", "procedure");
+  if (!MayAct(who, *procedure))
+    return ErrorResponse(403, "forbidden", "agency '" + AgencyOf(*procedure) + "' is overseen by this token: it reads, never acts", "procedure");
   Command open;
   open.type = Command::Type::kOpenCase;
   open.actor = who.ToActor();
@@ -142,6 +145,7 @@ HttpResponse Api::ShowCase(const std::string& ref, const Principal& who) {
   if (!id.ok()) return StatusResponse(id.status());
   auto shown = siaga::ShowCase((*lease)->db(), *id, ctx_.clock.Now());
   if (!shown.ok()) return StatusResponse(shown.status());
+  if (!InScope(who, (*shown)["case"]["procedure"].get<std::string>())) return HiddenCase(who, ref, *id, "show");
   if (!CanRead(who, (*shown)["case"]["procedure"].get<std::string>()))
     return ErrorResponse(403, "forbidden", "user '" + who.user + "' holds no role of this case's procedure");
   (*shown)["actions"] = AllowedActions(*shown, who);
@@ -157,8 +161,13 @@ nlohmann::json Api::AllowedActions(const nlohmann::json& shown, const Principal&
   bool participant = admin;
   if (found != held->procedure_details.end())
     for (const auto& role : who.roles) participant = participant || found->second["roles"].contains(role);
-  const bool open = status == "open" || status == "waiting";
+  bool open = status == "open" || status == "waiting";
+  if (!MayAct(who, procedure)) {  // an overseer reads only
+    participant = false;
+    open = false;
+  }
   nlohmann::json out = {{"comment", participant && open}, {"attach", participant && open}, {"steps", nlohmann::json::array()}};
+  out["handover"] = participant && open && !AgencyOf(procedure).empty();
   if (!open || found == held->procedure_details.end()) return out;
   // The step definitions are the newest version's; a case pinned to an older version whose step
   // changed may be offered a stale branch label, which the engine then refuses (409/400).
@@ -195,9 +204,14 @@ HttpResponse Api::Queue(const HttpRequest& req, const Principal& who) {
   const std::string scope = req.Param("scope", "mine");
   if (scope != "mine" && scope != "all") return ErrorResponse(400, "invalid_argument", "scope: mine or all", "scope");
   if (scope == "all") {
-    if (!ReadsEverything(who)) return ErrorResponse(403, "forbidden", "scope=all is for the 'admin' and 'pengamat' roles", "scope");
+    const bool reads_agencies = who.Scoped() && (who.Holds(Actor::kAdminRole) || who.Holds("pengamat") || !who.oversees.empty());
+    if (!ReadsEverything(who) && !reads_agencies)
+      return ErrorResponse(403, "forbidden", "scope=all is for the 'admin' and 'pengamat' roles", "scope");
     filter.everything = true;
   }
+  // An agency-bound token's queue holds its agencies' cases only (a role id such as "analis"
+  // may be a pelaksana in several agencies' procedures).
+  if (who.Scoped()) filter.procedures = ReadableProcedures(who).value_or(std::vector<std::string>{});
   const std::string limit = req.Param("limit", "200");
   auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), filter.limit);
   if (ec != std::errc() || p != limit.data() + limit.size() || filter.limit < 1 || filter.limit > 1000)
@@ -226,6 +240,13 @@ HttpResponse Api::Queue(const HttpRequest& req, const Principal& who) {
 HttpResponse Api::CaseAction(const std::string& ref, const HttpRequest& req, const Principal& who) {
   auto id = CaseId(ref);
   if (!id.ok()) return StatusResponse(id.status());
+  {
+    auto procedure = ProcedureOfCase(*id);
+    if (!procedure.ok()) return StatusResponse(procedure.status());
+    if (!InScope(who, *procedure)) return HiddenCase(who, ref, *id, "action");
+    if (!MayAct(who, *procedure))
+      return ErrorResponse(403, "forbidden", "agency '" + AgencyOf(*procedure) + "' is overseen by this token: it reads, never acts");
+  }
   auto body = JsonBody(req);
   if (!body.ok()) return StatusResponse(body.status());
   auto action = StringOf(*body, "action", true, 32);
@@ -302,8 +323,18 @@ HttpResponse Api::CaseAction(const std::string& ref, const HttpRequest& req, con
     if (!reason.ok()) return StatusResponse(reason.status());
     c.type = Command::Type::kCancel;
     c.note = *reason;
+  } else if (a == "handover") {
+    keys = OnlyKeys(*body, {"action", "to_agency", "procedure", "note"});
+    auto to_agency = StringOf(*body, "to_agency", true, 64);
+    auto procedure = StringOf(*body, "procedure", true, 200);
+    if (!to_agency.ok()) return StatusResponse(to_agency.status());
+    if (!procedure.ok()) return StatusResponse(procedure.status());
+    c.type = Command::Type::kHandover;
+    c.label = *to_agency;
+    c.procedure_id = *procedure;
   } else {
-    return ErrorResponse(400, "invalid_argument", "action: one of complete, decide, signal, comment, attach, assign, cancel", "action");
+    return ErrorResponse(400, "invalid_argument", "action: one of complete, decide, signal, comment, attach, assign, cancel, handover",
+                         "action");
   }
   if (!keys.ok()) return StatusResponse(keys);
   for (auto* r : checks)
@@ -314,7 +345,14 @@ HttpResponse Api::CaseAction(const std::string& ref, const HttpRequest& req, con
   if (!results.ok()) return StatusResponse(results.status());
   const CommandResult& r = results->front();
   if (!r.status.ok()) return CommandFailure(r.status);
-  return ShowCase(std::to_string(*id), who);
+  HttpResponse shown = ShowCase(std::to_string(*id), who);
+  if (c.type == Command::Type::kHandover && shown.status == 200) {
+    // The receiving case belongs to the other agency: its id and number only.
+    nlohmann::json out = nlohmann::json::parse(shown.body, nullptr, false);
+    out["handover"] = r.detail;
+    return JsonResponse(200, out);
+  }
+  return shown;
 }
 
 HttpResponse Api::Evidence(const std::string& ref, const std::string& evidence_id, const Principal& who) {
@@ -334,6 +372,7 @@ HttpResponse Api::Evidence(const std::string& ref, const std::string& evidence_i
     if (!row.ok()) return StatusResponse(row.status());
     const std::string procedure_id = *row ? proc->Text(0) : "";
     proc->Run();
+    if (!InScope(who, procedure_id)) return HiddenCase(who, ref, *id, "evidence");
     if (!CanRead(who, procedure_id)) return ErrorResponse(403, "forbidden", "user '" + who.user + "' holds no role of this case's procedure");
   }
   auto q = (*lease)->db().Prepare("SELECT media_type, content, sha256, tlp, name FROM evidence WHERE id = ? AND case_id = ?");

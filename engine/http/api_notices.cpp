@@ -7,11 +7,19 @@
 
 namespace siaga {
 
-HttpResponse Api::Notices(const HttpRequest& req) {
+HttpResponse Api::Notices(const HttpRequest& req, const Principal& who) {
   const std::string state = req.Param("state", "dead");
   auto lease = ctx_.reads.Borrow();
   if (!lease.ok()) return StatusResponse(lease.status());
-  auto list = ListDeliveries((*lease)->db(), state, 500);
+  // An agency's admin sees the notices of its agencies' cases only.
+  std::optional<std::vector<std::string>> procedures;
+  if (who.Scoped()) {
+    procedures.emplace();
+    const auto held = Catalog();
+    for (const auto& [id, unused] : held->procedure_details)
+      if (MayAct(who, id)) procedures->push_back(id);
+  }
+  auto list = ListDeliveries((*lease)->db(), state, 500, procedures);
   if (!list.ok()) return StatusResponse(list.status());
   return JsonResponse(200, {{"state", state}, {"notices", *list}});
 }
@@ -23,12 +31,43 @@ HttpResponse Api::RetryNotice(const std::string& id_text, const Principal& who) 
     if (ec != std::errc() || p != id_text.data() + id_text.size() || id <= 0)
       return ErrorResponse(400, "invalid_argument", "id: a delivery number, or 'dead' for every dead letter", "id");
   }
+  std::vector<Command> commands;
   Command retry;
   retry.type = Command::Type::kRetryDeliveries;
   retry.actor = who.ToActor();
   retry.delivery_id = id;
-  auto results = Execute({retry});
+  if (who.Scoped()) {
+    // An agency's admin retries its own agencies' deliveries: each one named, never "every dead one".
+    std::vector<std::string> procedures;
+    const auto held = Catalog();
+    for (const auto& [pid, unused] : held->procedure_details)
+      if (MayAct(who, pid)) procedures.push_back(pid);
+    auto lease = ctx_.reads.Borrow();
+    if (!lease.ok()) return StatusResponse(lease.status());
+    auto q = (*lease)->db().Prepare(
+        "SELECT d.id FROM deliveries d JOIN cases c ON c.id = d.case_id WHERE (?1 = 0 AND d.state = 'dead' OR d.id = ?1) "
+        "AND c.procedure_id IN (SELECT value FROM json_each(?2)) ORDER BY d.id");
+    if (!q.ok()) return StatusResponse(q.status());
+    q->Bind(1, id).Bind(2, nlohmann::json(procedures).dump());
+    while (true) {
+      auto row = q->Step();
+      if (!row.ok()) return StatusResponse(row.status());
+      if (!*row) break;
+      retry.delivery_id = q->Int(0);
+      commands.push_back(retry);
+    }
+    if (commands.empty() && id != 0) return StatusResponse(NotFound("no delivery " + std::to_string(id)));
+    if (commands.empty()) return JsonResponse(200, {{"retried", 0}});
+  } else {
+    commands.push_back(retry);
+  }
+  auto results = Execute(commands);
   if (!results.ok()) return StatusResponse(results.status());
+  if (commands.size() > 1) {
+    int retried = 0;
+    for (const CommandResult& r : *results) retried += r.status.ok() ? 1 : 0;
+    return JsonResponse(200, {{"retried", retried}});
+  }
   const CommandResult& r = results->front();
   if (!r.status.ok()) return StatusResponse(r.status);
   return JsonResponse(200, r.detail);

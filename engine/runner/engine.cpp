@@ -89,6 +89,7 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kDeliveryOutcome: return "delivery_outcome";
     case Command::Type::kRetryDeliveries: return "retry_deliveries";
     case Command::Type::kSecurityEvent: return "security_event";
+    case Command::Type::kHandover: return "handover";
   }
   return "?";
 }
@@ -119,6 +120,7 @@ class Engine::Transition {
       case Command::Type::kDeliveryOutcome: st = DeliveryOutcome(); break;
       case Command::Type::kRetryDeliveries: st = RetryDeliveries(); break;
       case Command::Type::kSecurityEvent: st = SecurityEvent(); break;
+      case Command::Type::kHandover: st = Handover(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -128,6 +130,18 @@ class Engine::Transition {
 
  private:
   // ---- reading -------------------------------------------------------------------------------
+
+  // A checked, agency-bound actor acts only within its agencies (the HTTP layer answers 404
+  // before; this is the engine's own guard, so no path can forget it).
+  Status CheckAgency(const std::string& procedure_id) {
+    const Actor& actor = command_.actor;
+    if (!actor.checked || !actor.agencies) return Status::Ok();
+    auto latest = engine_.registry_.Latest(procedure_id);
+    const std::string instansi = latest ? latest->def().instansi : "";
+    if (!instansi.empty() && std::find(actor.agencies->begin(), actor.agencies->end(), instansi) != actor.agencies->end())
+      return Status::Ok();
+    return PermissionDenied(ActorLabel() + " is not bound to agency '" + instansi + "' of procedure " + procedure_id);
+  }
 
   Result<CaseRow> LoadCase(std::int64_t case_id) {
     auto q = db_.Prepare(
@@ -155,6 +169,7 @@ class Engine::Transition {
     c.parent_step_id = q->OptionalInt(11);
     c.bases = q->Text(12);
     q->Run();
+    if (case_id == command_.case_id) SIAGA_TRY(CheckAgency(c.procedure_id));
     return c;
   }
 
@@ -882,6 +897,7 @@ class Engine::Transition {
     auto in_force = VersionInForce(command_.procedure_id);
     if (!in_force.ok()) return in_force.status();
     auto proc = *in_force;
+    SIAGA_TRY(CheckAgency(proc->def().id));
     if (command_.title.size() > 500) return InvalidArgument("title: at most 500 characters");
     SIAGA_TRY(CheckParticipant(proc->def(), "open its cases"));
     if (!command_.dedupe_key.empty()) {
@@ -1243,6 +1259,84 @@ class Engine::Transition {
     SIAGA_TRY(q->Run());
     SIAGA_TRY(CancelTimers("case_id", c.id));
     return Audit(c.id, std::nullopt, "case_cancelled", {{"reason", command_.note}});
+  }
+
+  // Hand-over between agencies (docs/multi-agency.md): in this one savepoint the source case is
+  // closed with outcome 'diserahkan' (open steps and timers cancelled) and a case opens on the
+  // receiving agency's procedure, each linked to the other, with an audit event on both.
+  Status Handover() {
+    auto loaded = CaseForCommand();
+    if (!loaded.ok()) return loaded.status();
+    auto& [c, proc] = *loaded;
+    const ProcedureDef& source = proc->def();
+    SIAGA_TRY(CheckParticipant(source, "hand its cases over"));
+    const std::string& to_agency = command_.label;
+    if (to_agency.empty()) return InvalidField("to_agency", "the receiving agency is required");
+    if (command_.procedure_id.empty()) return InvalidField("procedure", "the receiving agency's procedure is required");
+    if (command_.note.size() > 10000) return InvalidField("note", "at most 10000 characters");
+    if (c.parent_case_id) return InvalidArgument("case " + c.number + " runs as a sub-procedure of case " +
+                                                 std::to_string(*c.parent_case_id) + "; hand over that case instead");
+    if (source.instansi.empty())
+      return InvalidArgument("procedure " + source.id + " names no agency (instansi); its cases cannot be handed over");
+    if (to_agency == source.instansi) return InvalidField("to_agency", "the case is already at " + to_agency);
+    const CalendarBook& book = engine_.registry_.calendars();
+    const AgencySettings* receiver = book.Agency(to_agency);
+    if (receiver == nullptr) return InvalidField("to_agency", "no agency '" + to_agency + "' (sop/instansi/)");
+    if (std::find(receiver->mengawasi.begin(), receiver->mengawasi.end(), source.instansi) == receiver->mengawasi.end())
+      return PermissionDenied("agency " + to_agency + " does not receive hand-overs from " + source.instansi +
+                              " (its mengawasi list in " + receiver->file + " does not name it)").WithField("to_agency");
+    auto target = VersionInForce(command_.procedure_id);
+    if (!target.ok()) return Status(target.status().code(), target.status().message()).WithField("procedure");
+    const ProcedureDef& dest = (*target)->def();
+    if (dest.instansi != to_agency)
+      return InvalidField("procedure", "procedure " + dest.id + " belongs to '" + dest.instansi + "', not to " + to_agency);
+
+    // The fields travel when the receiving procedure accepts them; the rest are named in the audit.
+    nlohmann::json carried = nlohmann::json::object();
+    std::vector<std::string> dropped;
+    for (const auto& [name, value] : c.fields.items()) {
+      CaseRow probe;
+      if (SetFields(probe, dest, nlohmann::json{{name, value}}, "field").ok()) carried[name] = value;
+      else dropped.push_back(name);
+    }
+    for (const InstanceRow& i : OpenInstances(c.id)) {
+      auto q = db_.Prepare("UPDATE step_instances SET state = 'cancelled', completed_at = ?, completed_by = ? WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, now_).Bind(2, command_.actor.name).Bind(3, i.id);
+      SIAGA_TRY(q->Run());
+    }
+    SIAGA_TRY(CancelTimers("case_id", c.id));
+    auto opened = OpenCaseOf(*target, c.title, carried, "", std::nullopt, std::nullopt);
+    if (!opened.ok()) return opened.status();
+    {
+      auto q = db_.Prepare("UPDATE cases SET status = 'closed', outcome = 'diserahkan', closed_at = ?, handed_over_to = ? WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, now_).Bind(2, *opened).Bind(3, c.id);
+      SIAGA_TRY(q->Run());
+      auto link = db_.Prepare("UPDATE cases SET handed_over_from = ? WHERE id = ?");
+      if (!link.ok()) return link.status();
+      link->Bind(1, c.id).Bind(2, *opened);
+      SIAGA_TRY(link->Run());
+    }
+    std::string to_number;
+    {
+      auto q = db_.Prepare("SELECT number FROM cases WHERE id = ?");
+      if (!q.ok()) return q.status();
+      q->Bind(1, *opened);
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      to_number = q->Text(0);
+      q->Run();
+    }
+    SIAGA_TRY(Audit(c.id, std::nullopt, "handed_over",
+                    {{"to_case", *opened}, {"to_number", to_number}, {"to_agency", to_agency}, {"to_procedure", dest.id},
+                     {"from_agency", source.instansi}, {"note", command_.note}, {"fields_not_carried", dropped}}));
+    SIAGA_TRY(Audit(*opened, std::nullopt, "handover_received",
+                    {{"from_case", c.id}, {"from_number", c.number}, {"from_agency", source.instansi}, {"from_procedure", source.id},
+                     {"to_agency", to_agency}, {"note", command_.note}}));
+    detail_ = {{"from_case", c.id}, {"to_case", *opened}, {"to_number", to_number}};
+    result_case_id_ = c.id;
+    return Status::Ok();
   }
 
   // Re-reads every open deadline that runs on working time or working days against the current

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct Actor {
   std::string name = "system";
   std::vector<std::string> roles;
   bool checked = false;
+  // An agency-bound caller (docs/multi-agency.md): a checked actor with agencies acts only on
+  // cases of procedures whose instansi is one of them (an empty list: on none, e.g. an
+  // oversight-only token). nullopt: not bound (the single-agency behaviour, the CLI).
+  std::optional<std::vector<std::string>> agencies;
 
   bool Holds(const std::string& role) const;
   // A checked actor holding `roles`.
@@ -64,6 +69,9 @@ struct Command {
     kDeliveryOutcome,     // a delivery worker's attempt (label "sent", "failed" or "refused"; note: the error)
     kRetryDeliveries,     // dead letters back to pending (delivery_id, or 0 for every dead one); admin
     kSecurityEvent,       // an audit event about no case (label: the event, note: its JSON detail), e.g. auth_blocked
+    kHandover,            // close the case at its agency and open a linked one in another agency's procedure
+                          // (label: the receiving agency, procedure_id: its procedure, note); the receiving
+                          // agency must list the source agency in its `mengawasi` (sop/instansi/<id>.lua)
   };
   Type type = Type::kComment;
   Actor actor;

@@ -98,10 +98,13 @@ Result<nlohmann::json> ListQueue(Database& db, const QueueFilter& filter, UnixSe
       "JOIN cases c ON c.id = s.case_id JOIN procedure_versions v ON v.id = c.version_id "
       "WHERE s.state = 'ready' AND s.kind IN ('task', 'decision', 'external') AND c.status IN ('open', 'waiting') "
       "AND (?1 OR instr(?2, ',' || s.role || ',') > 0 OR instr(?3, ',' || c.procedure_id || char(9) || s.step_id || ',') > 0) "
+      "AND (?5 IS NULL OR c.procedure_id IN (SELECT value FROM json_each(?5))) "
       "ORDER BY s.due_at IS NULL, s.due_at, s.ready_at, s.id LIMIT ?4");
   if (!q.ok()) return q.status();
   q->Bind(1, static_cast<std::int64_t>(filter.everything ? 1 : 0)).Bind(2, roles).Bind(3, extra)
       .Bind(4, static_cast<std::int64_t>(std::max(1, std::min(filter.limit, 1000))));
+  if (filter.procedures) q->Bind(5, nlohmann::json(*filter.procedures).dump());
+  else q->BindNull(5);
   nlohmann::json out = nlohmann::json::array();
   while (true) {
     auto row = q->Step();
@@ -281,16 +284,19 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
 }
 
 // Deliveries in one state, newest first, with their case: the dead-letter list and friends.
-Result<nlohmann::json> ListDeliveries(Database& db, const std::string& state, int limit) {
+Result<nlohmann::json> ListDeliveries(Database& db, const std::string& state, int limit,
+                                      const std::optional<std::vector<std::string>>& procedures) {
   if (state != "pending" && state != "sent" && state != "dead" && state != "refused")
     return InvalidField("state", "pending, sent, dead or refused");
   auto q = db.Prepare(
       "SELECT d.id, d.case_id, c.number, o.recipient_role, o.template, d.channel, d.recipient, d.tlp, d.state, d.attempts, "
       "d.max_attempts, d.last_error, d.created_at, d.sent_at, d.next_attempt_at, d.idempotency_key, d.subject "
       "FROM deliveries d JOIN outbox o ON o.id = d.outbox_id JOIN cases c ON c.id = d.case_id "
-      "WHERE d.state = ? ORDER BY d.id DESC LIMIT ?");
+      "WHERE d.state = ?1 AND (?3 IS NULL OR c.procedure_id IN (SELECT value FROM json_each(?3))) ORDER BY d.id DESC LIMIT ?2");
   if (!q.ok()) return q.status();
   q->Bind(1, state).Bind(2, static_cast<std::int64_t>(limit));
+  if (procedures) q->Bind(3, nlohmann::json(*procedures).dump());
+  else q->BindNull(3);
   nlohmann::json out = nlohmann::json::array();
   while (true) {
     auto r = q->Step();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,18 @@ struct QueueFilter {
   std::vector<std::string> extra;
   bool everything = false;  // every open work item (an admin's or observer's "all" view)
   int limit = 200;
+  // Only items of cases of these procedures (an agency-bound reader's, docs/multi-agency.md);
+  // nullopt: every procedure.
+  std::optional<std::vector<std::string>> procedures;
 };
 Result<nlohmann::json> ListQueue(Database& db, const QueueFilter& filter, UnixSeconds now);
 
 // Finds a case by its id or its number (e.g. "KAB-TRENGGALEK-2026-000001").
 Result<std::int64_t> ResolveCaseRef(Database& db, const std::string& ref);
 
-// Notice deliveries in `state` (pending, sent, dead, refused), newest first, at most `limit`.
-Result<nlohmann::json> ListDeliveries(Database& db, const std::string& state, int limit);
+// Notice deliveries in `state` (pending, sent, dead, refused), newest first, at most `limit`;
+// with `procedures`, only those of cases of these procedures (an agency admin's).
+Result<nlohmann::json> ListDeliveries(Database& db, const std::string& state, int limit,
+                                      const std::optional<std::vector<std::string>>& procedures = std::nullopt);
 
 }  // namespace siaga

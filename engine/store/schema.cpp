@@ -215,6 +215,16 @@ CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id) WHERE state = 'pe
 CREATE INDEX deliveries_by_case ON deliveries(case_id, id);
 CREATE INDEX deliveries_dead ON deliveries(id) WHERE state = 'dead';
 )sql",
+    // 7: agencies as tenants (docs/multi-agency.md). A token may be bound to agencies (it acts
+    // and reads there only) and may oversee others (reads their cases, never acts); a token with
+    // neither keeps the single-agency behaviour. A case handed over to another agency links the
+    // case it came from.
+    R"sql(
+ALTER TABLE api_tokens ADD COLUMN agencies TEXT NOT NULL DEFAULT '[]';  -- JSON array of agency ids
+ALTER TABLE api_tokens ADD COLUMN oversees TEXT NOT NULL DEFAULT '[]';  -- JSON array of agency ids
+ALTER TABLE cases ADD COLUMN handed_over_from INTEGER REFERENCES cases(id);
+ALTER TABLE cases ADD COLUMN handed_over_to INTEGER REFERENCES cases(id);
+)sql",
 };
 
 }  // namespace

@@ -206,7 +206,7 @@ std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
     if (!HasErrors(out)) years_.push_back(std::move(y));
   } else {
     static const std::set<std::string> keys = {"id", "nama", "zona_waktu", "kalender", "cuti_bersama_libur", "jam_kerja",
-                                               "jam_kerja_ramadan", "libur_lokal", "layanan_24_jam"};
+                                               "jam_kerja_ramadan", "libur_lokal", "layanan_24_jam", "mengawasi"};
     for (const auto& [k, v] : j.items())
       if (!keys.contains(k)) r.Error(k, "unknown field '" + k + "' (a typo?)");
     AgencySettings a;
@@ -226,6 +226,21 @@ std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
     a.libur_lokal = r.Days(j.value("libur_lokal", nlohmann::json()), "libur_lokal");
     for (const auto& role : j.value("layanan_24_jam", nlohmann::json::array()))
       if (role.is_string()) a.layanan_24_jam.insert(role.get<std::string>());
+    if (j.contains("mengawasi")) {
+      const auto& list = j["mengawasi"];
+      if (!list.is_array() && !(list.is_object() && list.empty())) {
+        r.Error("mengawasi", "must be a list of agency ids: mengawasi = { \"kab-tanah-bumbu\" }");
+      } else {
+        for (const auto& other : list) {
+          if (!other.is_string() || other.get<std::string>().empty()) {
+            r.Error("mengawasi", "every entry must be an agency id (a string), got " + other.dump());
+            continue;
+          }
+          if (other.get<std::string>() == a.id) r.Error("mengawasi", "an agency cannot oversee itself");
+          else a.mengawasi.push_back(other.get<std::string>());
+        }
+      }
+    }
     if (!HasErrors(out)) {
       if (agencies_.contains(a.id)) r.Error("id", "agency '" + a.id + "' is also set in " + agencies_[a.id].file);
       else agencies_[a.id] = std::move(a);
@@ -236,6 +251,11 @@ std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
     hash_ = Sha256Hex(sources_);
   }
   return out;
+}
+
+const AgencySettings* CalendarBook::Agency(const std::string& id) const {
+  const auto it = agencies_.find(id);
+  return it == agencies_.end() ? nullptr : &it->second;
 }
 
 Result<WorkingCalendar> CalendarBook::For(const std::string& instansi, const std::string& zone, const std::string& role) const {

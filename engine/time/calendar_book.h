@@ -37,6 +37,9 @@ struct AgencySettings {
   std::map<int, std::vector<OfficeInterval>> jam_kerja, jam_kerja_ramadan;  // weekday -> intervals
   std::vector<DayEntry> libur_lokal;
   std::set<std::string> layanan_24_jam;  // roles that run round the clock
+  // Agencies this one oversees (a province its regencies): it receives their hand-overs, and
+  // oversight tokens of this agency may be given read access to them (docs/multi-agency.md).
+  std::vector<std::string> mengawasi;
 };
 
 class CalendarBook {
@@ -51,6 +54,9 @@ class CalendarBook {
 
   // SHA-256 over every loaded file, so an edit can be noticed (re-computing open deadlines).
   std::string Hash() const { return hash_; }
+  // An agency's settings (sop/instansi/<id>.lua), or null.
+  const AgencySettings* Agency(const std::string& id) const;
+  const std::map<std::string, AgencySettings>& agencies() const { return agencies_; }
   const std::vector<CalendarYear>& years() const { return years_; }
 
  private:

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "auth/tokens.h"
+#include "common/sha256.h"
 #include "test_support.h"
 
 using namespace siaga;
@@ -60,4 +61,49 @@ TEST_CASE("webhook secrets are made per adapter and replaced on request", "[toke
   auto second = CreateWebhookSecret(**db, "wazuh", "t", 2);
   CHECK(*second != *first);
   CHECK(**WebhookSecret(**db, "wazuh") == *second);
+}
+
+TEST_CASE("tokens bound to agencies keep their agencies and oversight, and unscoped tokens stay unscoped", "[tokens][agency]") {
+  TempDir dir;
+  auto db = OpenStore(dir / "s.db");
+  REQUIRE(db.ok());
+  auto plain = CreateToken(**db, "root", {"admin"}, "", "cli:test", 1000);
+  auto bound = CreateToken(**db, "csirt", {"pengamat"}, "", "cli:test", 1000, {{"prov-kaltim"}, {"kab-trenggalek"}});
+  REQUIRE(plain.ok());
+  REQUIRE(bound.ok());
+  auto root = Authenticate(**db, plain->token);
+  REQUIRE(root.ok());
+  CHECK_FALSE(root->Scoped());
+  auto csirt = Authenticate(**db, bound->token);
+  REQUIRE(csirt.ok());
+  CHECK(csirt->Scoped());
+  CHECK(csirt->MemberOf("prov-kaltim"));
+  CHECK_FALSE(csirt->MemberOf("kab-trenggalek"));
+  CHECK(csirt->Oversees("kab-trenggalek"));
+  CHECK_FALSE(csirt->Oversees(""));
+  auto rows = ListTokens(**db);
+  REQUIRE(rows.ok());
+  CHECK(rows->back().agencies == std::vector<std::string>{"prov-kaltim"});
+  CHECK(rows->back().oversees == std::vector<std::string>{"kab-trenggalek"});
+
+  auto bad = CreateToken(**db, "x", {"admin"}, "", "cli:test", 1000, {{"Prov Kaltim"}, {}});
+  CHECK(bad.status().field() == "agency");
+  auto both = CreateToken(**db, "x", {"admin"}, "", "cli:test", 1000, {{"prov-kaltim"}, {"prov-kaltim"}});
+  CHECK(both.status().field() == "oversees");
+}
+
+TEST_CASE("a token row written before schema 7 (no agency columns given) authenticates unscoped", "[tokens][agency]") {
+  TempDir dir;
+  auto db = OpenStore(dir / "s.db");
+  REQUIRE(db.ok());
+  const std::string token = "sg_" + std::string(64, 'a');
+  auto q = (*db)->Prepare("INSERT INTO api_tokens(user_name, roles, token_hash, note, created_at, created_by) VALUES ('lama', '[\"admin\"]', ?, '', 1, 'x')");
+  REQUIRE(q.ok());
+  q->Bind(1, Sha256Hex(token));
+  REQUIRE(q->Run().ok());
+  auto who = Authenticate(**db, token);
+  REQUIRE(who.ok());
+  CHECK(who->Holds("admin"));
+  CHECK_FALSE(who->Scoped());
+  CHECK(who->agencies.empty());
 }

@@ -401,3 +401,43 @@ TEST_CASE("a global set by one hook call is gone in the next", "[runner][hooks]"
   // The procedure's own helpers and the libraries are still there in every call.
   CHECK(f.Open() > 0);
 }
+
+TEST_CASE("an agency-bound actor opens and acts only on cases of its agencies", "[runner][agency]") {
+  Fixture f;  // uji/mini belongs to agency "uji"
+  const auto id = f.Open();
+  auto actor = [](std::optional<std::vector<std::string>> agencies) {
+    Actor a = Actor::Checked("ani", {"staf", "admin"});
+    a.agencies = std::move(agencies);
+    return a;
+  };
+  auto open_as = [&](const Actor& a) {
+    Command c;
+    c.type = Command::Type::kOpenCase;
+    c.procedure_id = "uji/mini";
+    c.actor = a;
+    return f.engine.Apply(c).status;
+  };
+  auto comment_as = [&](const Actor& a) {
+    Command c;
+    c.type = Command::Type::kComment;
+    c.case_id = id;
+    c.note = "catatan";
+    c.actor = a;
+    return f.engine.Apply(c).status;
+  };
+  CHECK(open_as(actor(std::nullopt)).ok());
+  CHECK(open_as(actor(std::vector<std::string>{"uji"})).ok());
+  CHECK(open_as(actor(std::vector<std::string>{"lain"})).code() == StatusCode::kPermissionDenied);
+  CHECK(open_as(actor(std::vector<std::string>{})).code() == StatusCode::kPermissionDenied);  // oversight only
+  CHECK(comment_as(actor(std::vector<std::string>{"uji"})).ok());
+  const Status refused = comment_as(actor(std::vector<std::string>{"lain"}));
+  CHECK(refused.code() == StatusCode::kPermissionDenied);
+  CHECK_THAT(refused.message(), Catch::Contains("agency 'uji'"));
+  Command cancel;
+  cancel.type = Command::Type::kCancel;
+  cancel.case_id = id;
+  cancel.note = "uji";
+  cancel.actor = actor(std::vector<std::string>{"lain"});
+  CHECK(f.engine.Apply(cancel).status.code() == StatusCode::kPermissionDenied);
+  CHECK(f.Page(id)["case"]["status"] == "open");
+}

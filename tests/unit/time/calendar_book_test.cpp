@@ -116,3 +116,26 @@ TEST_CASE("calendar files: errors name the file and the field", "[time][calendar
   CHECK_THAT(load("instansi/g.lua", "return { id = 'x' }"), Catch::Contains("must return kalender { ... } or instansi { ... }"));
   CHECK_THAT(load("instansi/h.lua", "while true do end"), Catch::Contains("budget exhausted"));
 }
+
+TEST_CASE("agency files: mengawasi lists the agencies an agency oversees, and bad entries name the field", "[time][calendar][agency]") {
+  test::TempDir dir;
+  auto load = [&](const std::string& name, const std::string& code, CalendarBook& book) {
+    test::WriteFile(dir / name, code);
+    std::string out;
+    for (const auto& d : book.LoadFile(dir / name)) out += d.ToString() + "\n";
+    return out;
+  };
+  CalendarBook book;
+  CHECK(load("instansi/prov.lua", "return instansi { id = 'prov', mengawasi = { 'kab-a', 'kota-b' } }", book).empty());
+  REQUIRE(book.Agency("prov") != nullptr);
+  CHECK(book.Agency("prov")->mengawasi == std::vector<std::string>{"kab-a", "kota-b"});
+  CHECK(book.Agency("kab-a") == nullptr);
+  CHECK(load("instansi/kab.lua", "return instansi { id = 'kab', mengawasi = {} }", book).empty());
+  CHECK(book.Agency("kab")->mengawasi.empty());
+  CHECK(book.agencies().size() == 2);
+  CalendarBook other;
+  CHECK_THAT(load("instansi/x.lua", "return instansi { id = 'x', mengawasi = 'kab-a' }", other), Catch::Contains("field 'mengawasi'"));
+  CHECK_THAT(load("instansi/y.lua", "return instansi { id = 'y', mengawasi = { 1 } }", other), Catch::Contains("field 'mengawasi'"));
+  CHECK_THAT(load("instansi/z.lua", "return instansi { id = 'z', mengawasi = { 'z' } }", other), Catch::Contains("cannot oversee itself"));
+  CHECK(other.agencies().empty());
+}
