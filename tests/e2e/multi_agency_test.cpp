@@ -171,6 +171,14 @@ TEST_CASE("agencies: agency A's operator and admin get 404 or 403 and no data on
     CHECK(sops.body.find(kKaltim) == std::string::npos);
     CHECK(sops.body.find(kSurakarta) != std::string::npos);
     CHECK(s.Get("/api/sops/" + kKaltim, token).status == 404);
+    // The rendered SOP document and flowchart (siaga render) follow the same scope.
+    for (const char* rendering : {"/document", "/flowchart.svg"}) {
+      INFO(rendering);
+      HttpReply r = s.Get("/api/sops/" + kKaltim + rendering, token);
+      CHECK(r.status == 404);
+      no_b_data(r);
+      CHECK(s.Get("/api/sops/" + kSurakarta + rendering, token).status == 200);
+    }
     for (const char* report : {"open-cases", "incident-register", "sla-compliance", "rekap-nasional"}) {
       HttpReply r = s.Get(std::string("/api/reports/") + report + "?format=json", token);
       INFO(report);
