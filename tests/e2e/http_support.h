@@ -182,6 +182,16 @@ inline std::vector<std::string> SignedHeaders(const std::string& secret, const s
   return {"X-Siaga-Timestamp: " + t, "X-Siaga-Signature: sha256=" + HmacSha256Hex(secret, t + "." + body)};
 }
 
+// Polls `done` every 50 ms for up to `seconds`; its last answer.
+template <typename F>
+inline bool WaitFor(F done, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
 inline std::int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }

@@ -21,15 +21,6 @@ const std::string kKaltim = "kaltim/gangguan-keamanan-jaringan";
 const std::string kSurakarta = "surakarta/layanan-keamanan-informasi";
 const std::string kTrenggalek = "trenggalek/layanan-insiden";
 
-template <typename F>
-bool WaitFor(F done, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 // "YYYY-MM-DD" of the local day `days` after today in a zone `offset_hours` east of UTC.
 std::string LocalDate(int days, int offset_hours) {
   const std::time_t t = static_cast<std::time_t>(NowSeconds() + offset_hours * 3600 + days * 86400);

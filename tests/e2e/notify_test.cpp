@@ -75,15 +75,6 @@ void Act(const Server& s, const std::string& token, std::int64_t id, nlohmann::j
   REQUIRE(r.status == 200);
 }
 
-template <typename F>
-bool WaitFor(F done, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 std::string Decode64(const std::string& b64) {
   std::string clean;
   for (char c : b64)
