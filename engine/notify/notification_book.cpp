@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/html_escape.h"
 #include "common/sha256.h"
 #include "common/tlp.h"
 #include "lua/json_bridge.h"
@@ -25,27 +26,11 @@ int MarkNotifikasi(lua_State* L) {
   return 1;
 }
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // h(s): text made safe inside HTML, for templates that build their html part by hand.
-int HtmlEscape(lua_State* L) {
+int LuaHtmlEscape(lua_State* L) {
   std::size_t len = 0;
   const char* s = luaL_tolstring(L, 1, &len);
-  const std::string out = Escape(std::string_view(s, len));
+  const std::string out = HtmlEscape(std::string_view(s, len));
   lua_pushlstring(L, out.data(), out.size());
   return 1;
 }
@@ -60,7 +45,7 @@ std::string HtmlFromText(const std::string& text) {
     } else if (text[i] == '\n') {
       out += "<br>";
     } else {
-      out += Escape(std::string_view(&text[i], 1));
+      out += HtmlEscape(std::string_view(&text[i], 1));
     }
   }
   return out + "</p></body></html>";
@@ -331,7 +316,7 @@ std::vector<Diagnostic> NotificationBook::LoadSource(const std::string& source, 
   }
   lua_State* L = (*sandbox)->state();
   (*sandbox)->RegisterGlobal("notifikasi", MarkNotifikasi);
-  (*sandbox)->RegisterGlobal("h", HtmlEscape);
+  (*sandbox)->RegisterGlobal("h", LuaHtmlEscape);
   Status st = (*sandbox)->Load(source, file);
   if (st.ok()) st = (*sandbox)->ProtectedCall(0, 1);
   if (!st.ok()) {

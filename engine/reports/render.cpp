@@ -54,22 +54,6 @@ std::string CellText(const nlohmann::json& value) {
   }
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 nlohmann::json ReportToJson(const ReportOutput& r) {
   nlohmann::json params = nlohmann::json::object();
   for (const auto& [name, value] : r.params) params[name] = value;

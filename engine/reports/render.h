@@ -4,6 +4,8 @@
 // cells that a spreadsheet would run as a formula are defused (render_csv.cpp).
 #pragma once
 
+#include "common/html_escape.h"  // HtmlEscape, used by every HTML renderer
+
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -34,7 +36,5 @@ std::string RenderSvgChart(const ReportChart& chart);
 // A cell or summary value as text: "" for null, integers as written, other numbers with at most
 // two decimals, booleans as "ya" / "tidak".
 std::string CellText(const nlohmann::json& value);
-// &, <, >, " and ' as entities.
-std::string HtmlEscape(const std::string& text);
 
 }  // namespace siaga

@@ -6,7 +6,7 @@ set(SIAGA_FUZZ_TARGETS time_standard payload intake adapter procedure_loader not
 # clang build takes a fifth of a full one (the linker reports any file missing here).
 if(SIAGA_FUZZ)
   add_library(siaga_fuzz_core STATIC
-    engine/common/status.cpp engine/common/clock.cpp engine/common/sha256.cpp engine/common/tlp.cpp
+    engine/common/status.cpp engine/common/clock.cpp engine/common/sha256.cpp engine/common/tlp.cpp engine/common/html_escape.cpp
     engine/time/time_standard.cpp engine/time/calendar.cpp
     engine/lua/sandbox.cpp engine/lua/json_bridge.cpp
     engine/procedure/loader.cpp engine/procedure/lint.cpp
