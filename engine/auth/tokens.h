@@ -1,7 +1,8 @@
 // API tokens and webhook secrets. A token is random (256 bits), shown once at creation and
 // stored only as its SHA-256, bound to a user and roles; the roles are procedure pelaksana ids
 // ("helpdesk", "analis"), "admin", or "webhook:ADAPTER" for a feed that authenticates by token.
-// Creating and revoking are admin operations, written with their audit event in one transaction.
+// Creating and revoking are admin operations and engine commands (kCreateToken, kRevokeToken):
+// the row and its audit event land in one transaction, whether the CLI or the API asked.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "auth/token_grant.h"
 #include "common/clock.h"
 #include "runner/engine.h"
 #include "store/database.h"
+#include "time/calendar_book.h"
 
 namespace siaga {
 
@@ -42,9 +47,9 @@ struct TokenRow {
   std::optional<UnixSeconds> revoked_at;
 };
 
-struct NewToken {
-  std::int64_t id = 0;
+struct TokenSecret {
   std::string token;  // the only time it exists in clear
+  std::string hash;   // what the store keeps
 };
 
 // A role id as tokens accept it: [a-z0-9_.:-]{1,64}.
@@ -53,16 +58,32 @@ bool IsRoleName(const std::string& role);
 // An agency id as tokens accept it: [a-z0-9_.-]{1,64}.
 bool IsAgencyId(const std::string& agency);
 
-// The agency scope of a new token; both empty: unscoped. An agency may not be in both lists.
-struct TokenScope {
-  std::vector<std::string> agencies;
-  std::vector<std::string> oversees;
-};
+// A new token and its hash, made by whoever issues it (the CLI, the API handler): it shows the
+// token once and puts only the hash in the command.
+Result<TokenSecret> MakeTokenSecret();
 
-Result<NewToken> CreateToken(Database& db, const std::string& user, const std::vector<std::string>& roles,
-                             const std::string& note, const std::string& created_by, UnixSeconds now,
-                             const TokenScope& scope = {});
-Status RevokeToken(Database& db, std::int64_t id, const std::string& by, UnixSeconds now);
+// The form of a grant: user, roles, note, agency ids, the hash; InvalidArgument naming the field.
+Status ValidateGrant(const TokenGrant& grant);
+// The grant's agencies exist in `book` (sop/instansi/), and each overseen agency is named in the
+// `mengawasi` list of one of the grant's own agencies (the province declares whom it oversees),
+// unless the grant has no agency of its own (a national observer).
+Status CheckGrantScope(const CalendarBook& book, const TokenScope& scope);
+// Whether `by` may issue `grant`: an unchecked actor (the CLI) and a deployment-wide admin may
+// issue any; an agency's admin issues tokens bound to some of its own agencies only, and no feed
+// tokens (routes, not tokens, decide a feed's agency). PermissionDenied naming the field.
+Status MayGrant(const Actor& by, const TokenGrant& grant);
+// Whether `by` may see and revoke `token`: as MayGrant, a token it could have issued.
+bool MayManage(const Actor& by, const TokenRow& token);
+
+// Writes the token row inside the caller's transaction (the engine's); its id.
+Result<std::int64_t> InsertToken(Database& db, const TokenGrant& grant, const std::string& created_by, UnixSeconds now);
+// Marks an active token revoked inside the caller's transaction; NotFound when none.
+Status MarkTokenRevoked(Database& db, std::int64_t id, UnixSeconds now);
+Result<std::optional<TokenRow>> FindToken(Database& db, std::int64_t id);
+// The audit detail of a token_created event, and a token's public description (never a secret).
+nlohmann::json TokenCreatedDetail(std::int64_t id, const TokenGrant& grant);
+nlohmann::json TokenJson(const TokenRow& token);
+
 Result<std::vector<TokenRow>> ListTokens(Database& db);
 // PermissionDenied for an unknown, malformed or revoked token.
 Result<Principal> Authenticate(Database& db, const std::string& token);

@@ -15,6 +15,7 @@
 #include "http/api.h"
 #include "http/http_server.h"
 #include "notify/dispatcher.h"
+#include "procedure/agency_directory.h"
 #include "reload/file_watcher.h"
 #include "reload/reloader.h"
 #include "runner/timer_loop.h"
@@ -115,6 +116,7 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
   }
   for (const Diagnostic& d : diagnostics)
     if (d.severity == Diagnostic::Severity::kError) catalog->procedure_errors.push_back(d.ToString());
+  catalog->agencies = DescribeAgencies(registry)["agencies"];
   const AdapterSet& adapters = hooks.adapters;
   for (const auto& [name, script] : adapters.adapters) catalog->adapters[name] = script->info();
   catalog->adapter_errors = adapters.errors;

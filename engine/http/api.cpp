@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <map>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -147,7 +148,14 @@ HttpResponse Api::Route(const HttpRequest& req) {
     }
     return Sops(id, p);
   }
-  if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters() : MethodNotAllowed("GET");
+  if (seg.size() == 2 && seg[1] == "adapters") return get ? Adapters(p) : MethodNotAllowed("GET");
+  if (seg.size() == 2 && seg[1] == "agencies") return get ? Agencies(p) : MethodNotAllowed("GET");
+  if (seg.size() >= 2 && seg[1] == "tokens") {
+    if (!p.Holds(Actor::kAdminRole)) return ErrorResponse(403, "forbidden", "managing tokens needs the 'admin' role");
+    if (seg.size() == 2) return get ? TokenList(p) : post ? TokenIssue(req, p) : MethodNotAllowed("GET, POST");
+    if (seg.size() == 3) return get ? TokenShow(seg[2], p) : MethodNotAllowed("GET");
+    if (seg.size() == 4 && seg[3] == "revoke") return post ? TokenRevoke(seg[2], p) : MethodNotAllowed("POST");
+  }
   // The inbox holds payloads of every agency's feeds before they are routed, and a reload swaps
   // every agency's procedures: both stay with a deployment-wide (unscoped) admin.
   if (p.Scoped() && seg.size() >= 2 && (seg[1] == "inbox" || seg[1] == "reload"))
@@ -214,16 +222,22 @@ std::optional<std::vector<std::string>> Api::ReadableProcedures(const Principal&
   return out;
 }
 
-HttpResponse Api::HiddenCase(const Principal& who, const std::string& ref, std::int64_t case_id, const std::string& what) {
-  spdlog::warn("user {} (token {}) asked for case {} of another agency ({})", who.user, who.token_id, case_id, what);
+void Api::AuditCrossAgency(const Principal& who, nlohmann::json detail) {
+  spdlog::warn("user {} (token {}) reached outside its agencies: {}", who.user, who.token_id, detail.dump());
+  detail["token_id"] = who.token_id;
+  detail["user"] = who.user;
+  detail["agencies"] = who.agencies;
   Command audit;
   audit.type = Command::Type::kSecurityEvent;
   audit.actor.name = who.user;
   audit.label = "cross_agency_denied";
-  audit.note = nlohmann::json{{"token_id", who.token_id}, {"user", who.user}, {"agencies", who.agencies},
-                              {"case_id", case_id}, {"ref", ref.substr(0, 100)}, {"what", what}}.dump();
+  audit.note = detail.dump();
   (void)ctx_.loop.Submit({audit});
   ctx_.metrics.Add("siaga_auth_refused_total", "reason=\"cross_agency\"");
+}
+
+HttpResponse Api::HiddenCase(const Principal& who, const std::string& ref, std::int64_t case_id, const std::string& what) {
+  AuditCrossAgency(who, {{"case_id", case_id}, {"ref", ref.substr(0, 100)}, {"what", what}});
   // Word for word the answer for a case that does not exist (ResolveCaseRef), so ids cannot be probed.
   return StatusResponse(NotFound("no case '" + ref + "' (give its id or its number)"));
 }
@@ -289,6 +303,24 @@ HttpResponse Api::MetricsText() {
         << "siaga_inbox_held " << q->Int(0) << "\n";
       q->Run();
     }
+    // Active cases per agency (the instansi of their procedure; "" for shared or retired ones),
+    // so a province's dashboards can split the load by agency. /metrics is the deployment
+    // operators' endpoint (restricted at the proxy); agency-bound tokens read their figures
+    // through the reports, which filter by agency.
+    auto c = (*lease)->db().Prepare(
+        "SELECT procedure_id, status, COUNT(*) FROM cases WHERE status IN ('open', 'waiting') GROUP BY procedure_id, status");
+    if (c.ok()) {
+      std::map<std::pair<std::string, std::string>, std::int64_t> active;
+      while (true) {
+        auto row = c->Step();
+        if (!row.ok() || !*row) break;
+        active[{AgencyOf(c->Text(0)), c->Text(1)}] += c->Int(2);
+      }
+      g << "# HELP siaga_cases_active Open and waiting cases, by agency (instansi) and status.\n"
+        << "# TYPE siaga_cases_active gauge\n";
+      for (const auto& [key, count] : active)
+        g << "siaga_cases_active{agency=\"" << key.first << "\",status=\"" << key.second << "\"} " << count << "\n";
+    }
     // Notice deliveries by state: a growing "dead" count is what an operator must be paged for.
     auto d = (*lease)->db().Prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state ORDER BY state");
     if (d.ok()) {
@@ -346,18 +378,23 @@ HttpResponse Api::Sops(const std::string& id, const Principal& who) {
   return JsonResponse(200, out);
 }
 
-HttpResponse Api::Adapters() {
+HttpResponse Api::Adapters(const Principal& who) {
   const auto held = Catalog();
   const ServerCatalog& c = *held;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [name, info] : c.adapters)
     list.push_back({{"name", name}, {"title", info.title}, {"format", PayloadFormatName(info.format)},
                     {"auth", HookAuthName(info.auth)}, {"hash", info.hash}, {"url", "/hooks/" + name}});
+  // An agency-bound token sees the routes into its agencies' procedures; load errors name files
+  // of every agency, so they stay with unscoped tokens (as in GET /api/sops).
   nlohmann::json routes = nlohmann::json::array();
-  for (const RouteRule& r : c.routes.rules())
+  for (const RouteRule& r : c.routes.rules()) {
+    if (who.Scoped() && (r.ignore || !InScope(who, r.procedure))) continue;
     routes.push_back({{"adapter", r.adapters}, {"severity", r.severities}, {"source", r.sources},
                       {"procedure", r.procedure}, {"ignore", r.ignore}});
-  return JsonResponse(200, {{"adapters", list}, {"load_errors", c.adapter_errors}, {"routes", routes}});
+  }
+  return JsonResponse(200, {{"adapters", list}, {"load_errors", who.Scoped() ? nlohmann::json::array() : nlohmann::json(c.adapter_errors)},
+                            {"routes", routes}});
 }
 
 HttpResponse Api::Reload(const Principal& who) {

@@ -39,6 +39,7 @@ struct ServerCatalog {
   // flowchart (GET /api/sops/{id}/document, /flowchart.svg).
   std::map<std::string, std::shared_ptr<const ProcedureDef>> definitions;
   std::vector<std::string> procedure_errors;
+  nlohmann::json agencies = nlohmann::json::array();  // DescribeAgencies()["agencies"], for GET /api/agencies
   std::map<std::string, AdapterInfo> adapters;
   std::vector<std::string> adapter_errors;
   Routes routes;
@@ -127,13 +128,24 @@ class Api {
   // The 404 of a case that does not exist, for a case outside `who`'s agencies; the attempt is
   // audited (cross_agency_denied) through the writer without waiting.
   HttpResponse HiddenCase(const Principal& who, const std::string& ref, std::int64_t case_id, const std::string& what);
+  // Records (cross_agency_denied, through the writer without waiting) and counts an attempt on
+  // another agency's case or procedure; `detail` says what was tried.
+  void AuditCrossAgency(const Principal& who, nlohmann::json detail);
   // The procedure of a stored case ("" when it does not exist).
   Result<std::string> ProcedureOfCase(std::int64_t case_id);
   HttpResponse Sops(const std::string& id, const Principal& who);
   // GET /api/sops/{id}/document and /api/sops/{id}/flowchart.svg (api_sop_render.cpp).
   HttpResponse SopRendering(const std::string& id, const std::string& what, const HttpRequest& request);
   Result<std::shared_ptr<const ProcedureDef>> StoredVersion(const std::string& id, const std::string& hash);
-  HttpResponse Adapters();
+  HttpResponse Adapters(const Principal& who);
+  // GET /api/agencies: the agencies `who` belongs to or oversees (every one for an unscoped token).
+  HttpResponse Agencies(const Principal& who);
+  // /api/tokens (api_tokens.cpp): people's tokens bound to roles and agencies, managed by an
+  // admin (an agency's admin: its own agencies' tokens) through the engine's token commands.
+  HttpResponse TokenList(const Principal& who);
+  HttpResponse TokenShow(const std::string& id, const Principal& who);
+  HttpResponse TokenIssue(const HttpRequest& request, const Principal& who);
+  HttpResponse TokenRevoke(const std::string& id, const Principal& who);
   HttpResponse Webhook(const std::string& adapter, const HttpRequest& request);
   HttpResponse Inbox(const HttpRequest& request);
   HttpResponse Reprocess(const std::string& id, const Principal& who);

@@ -5,47 +5,12 @@
 #include <charconv>
 
 #include "http/api.h"
+#include "http/json_body.h"
 #include "runner/queries.h"
 
 namespace siaga {
 
 namespace {
-
-Result<nlohmann::json> JsonBody(const HttpRequest& req) {
-  if (req.body.empty()) return InvalidField("body", "a JSON object is required");
-  int depth_seen = 0;
-  auto guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    depth_seen = std::max(depth_seen, depth);
-    return depth <= 16;
-  };
-  nlohmann::json body = nlohmann::json::parse(req.body, guard, false);
-  if (depth_seen > 16) return InvalidField("body", "nested deeper than 16 levels");
-  if (body.is_discarded()) return InvalidField("body", "malformed JSON");
-  if (!body.is_object()) return InvalidField("body", "must be a JSON object");
-  return body;
-}
-
-Status OnlyKeys(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
-  for (const auto& [key, unused] : body.items())
-    if (std::none_of(allowed.begin(), allowed.end(), [&k = key](const char* a) { return k == a; })) {
-      std::string list;
-      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return InvalidField(key, "unknown key (allowed: " + list + ")");
-    }
-  return Status::Ok();
-}
-
-Result<std::string> StringOf(const nlohmann::json& body, const char* key, bool required, std::size_t max = 10'000) {
-  if (!body.contains(key) || body[key].is_null()) {
-    if (required) return InvalidField(key, "is required");
-    return std::string();
-  }
-  if (!body[key].is_string()) return InvalidField(key, "must be a string");
-  std::string v = body[key].get<std::string>();
-  if (v.size() > max) return InvalidField(key, "at most " + std::to_string(max) + " bytes");
-  if (required && v.empty()) return InvalidField(key, "must not be empty");
-  return v;
-}
 
 Result<std::string> Base64Decode(const std::string& text) {
   if (text.size() % 4 != 0) return InvalidField("content_base64", "is not base64 (length not a multiple of 4)");
@@ -112,8 +77,11 @@ HttpResponse Api::CreateCase(const HttpRequest& req, const Principal& who) {
   for (auto* r : {&procedure, &title, &dedupe})
     if (!r->ok()) return StatusResponse(r->status());
   // Another agency's procedure does not exist for an agency-bound token; an overseen one is read-only.
-  if (!InScope(who, *procedure))
+  if (!InScope(who, *procedure)) {
+    // A procedure of another agency is audited as a case of it is; one that is not loaded is not.
+    if (!AgencyOf(*procedure).empty()) AuditCrossAgency(who, {{"procedure", procedure->substr(0, 100)}, {"what", "open_case"}});
     return ErrorResponse(404, "not_found", "no procedure '" + *procedure + "' is loaded (see siaga lint for load errors)", "procedure");
+  }
   if (!MayAct(who, *procedure))
     return ErrorResponse(403, "forbidden", "agency '" + AgencyOf(*procedure) + "' is overseen by this token: it reads, never acts", "procedure");
   Command open;

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/tokens.h"
 #include "common/sha256.h"
 #include "common/tlp.h"
 #include "notify/notification_book.h"
@@ -90,6 +91,8 @@ const char* CommandName(Command::Type type) {
     case Command::Type::kRetryDeliveries: return "retry_deliveries";
     case Command::Type::kSecurityEvent: return "security_event";
     case Command::Type::kHandover: return "handover";
+    case Command::Type::kCreateToken: return "create_token";
+    case Command::Type::kRevokeToken: return "revoke_token";
   }
   return "?";
 }
@@ -121,6 +124,8 @@ class Engine::Transition {
       case Command::Type::kRetryDeliveries: st = RetryDeliveries(); break;
       case Command::Type::kSecurityEvent: st = SecurityEvent(); break;
       case Command::Type::kHandover: st = Handover(); break;
+      case Command::Type::kCreateToken: st = CreateToken(); break;
+      case Command::Type::kRevokeToken: st = RevokeToken(); break;
     }
     result.status = st;
     result.case_id = result_case_id_;
@@ -434,6 +439,31 @@ class Engine::Transition {
     auto detail = nlohmann::json::parse(command_.note, nullptr, false);
     if (detail.is_discarded() || !detail.is_object()) detail = {{"text", command_.note.substr(0, 1000)}};
     return Audit(0, std::nullopt, command_.label, detail);
+  }
+
+  // The token rules live with the token store (auth/tokens.h); the engine puts the row and its
+  // audit event in the command's transaction.
+  Status CreateToken() {
+    if (!command_.token_grant) return InvalidArgument("create token: the command carries no grant");
+    const TokenGrant& grant = *command_.token_grant;
+    SIAGA_TRY(ValidateGrant(grant));
+    SIAGA_TRY(MayGrant(command_.actor, grant));
+    SIAGA_TRY(CheckGrantScope(engine_.registry_.calendars(), grant.scope));
+    auto id = InsertToken(db_, grant, command_.actor.name, now_);
+    if (!id.ok()) return id.status();
+    detail_ = {{"token_id", *id}};
+    return Audit(0, std::nullopt, "token_created", TokenCreatedDetail(*id, grant));
+  }
+
+  Status RevokeToken() {
+    auto token = FindToken(db_, command_.token_id);
+    if (!token.ok()) return token.status();
+    // A token outside an agency admin's reach answers as one that does not exist.
+    if (!*token || (*token)->revoked_at || !MayManage(command_.actor, **token))
+      return NotFound("no active token " + std::to_string(command_.token_id)).WithField("id");
+    SIAGA_TRY(MarkTokenRevoked(db_, command_.token_id, now_));
+    detail_ = {{"token_id", command_.token_id}, {"revoked", true}};
+    return Audit(0, std::nullopt, "token_revoked", {{"token_id", command_.token_id}, {"user", (*token)->user}});
   }
 
   // An operator sends dead letters again: each gets the channel's attempts anew, same key.

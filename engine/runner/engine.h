@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/token_grant.h"
 #include "common/clock.h"
 #include "procedure/registry.h"
 #include "store/database.h"
@@ -72,6 +73,8 @@ struct Command {
     kHandover,            // close the case at its agency and open a linked one in another agency's procedure
                           // (label: the receiving agency, procedure_id: its procedure, note); the receiving
                           // agency must list the source agency in its `mengawasi` (sop/instansi/<id>.lua)
+    kCreateToken,         // an API token (token_grant); admin, an agency's admin within its agencies
+    kRevokeToken,         // token_id; admin, an agency's admin for its agencies' tokens
   };
   Type type = Type::kComment;
   Actor actor;
@@ -88,6 +91,8 @@ struct Command {
   std::shared_ptr<const IngestRequest> ingest;       // ingest
   std::int64_t delivery_id = 0;                      // delivery outcome, retry
   int retry_first_seconds = 30, retry_max_seconds = 3600;  // delivery outcome: the channel's backoff
+  std::shared_ptr<const TokenGrant> token_grant;     // create token
+  std::int64_t token_id = 0;                         // revoke token
 };
 
 const char* CommandName(Command::Type type);

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "http_support.h"
@@ -157,6 +158,7 @@ TEST_CASE("agencies: agency A's operator and admin get 404 or 403 and no data on
     no_b_data(queue);
     HttpReply opened = s.Post("/api/cases", {{"procedure", kKaltim}, {"title", "x"}}, token);
     CHECK(opened.status == 404);
+    ++case_probes;
     HttpReply sops = s.Get("/api/sops", token);
     CHECK(sops.status == 200);
     CHECK(sops.body.find(kKaltim) == std::string::npos);
@@ -214,6 +216,8 @@ TEST_CASE("agencies: agency A's operator and admin get 404 or 403 and no data on
   CHECK(WaitFor([&] { return Audited(s, "cross_agency_denied") - audited_before >= case_probes; }, 10));
   CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'cross_agency_denied' AND json_extract(detail, '$.case_id') = " +
                               std::to_string(b_case) + " AND actor = 'kabid-solo'") > 0);
+  CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'cross_agency_denied' AND json_extract(detail, '$.what') = 'open_case' "
+                          "AND json_extract(detail, '$.procedure') = '" + kKaltim + "'") == 2);
   // B's case is untouched.
   const nlohmann::json after = s.Get("/api/cases/" + std::to_string(b_case), b_admin).Json();
   CHECK(after["case"]["status"] == "open");
@@ -257,6 +261,121 @@ TEST_CASE("agencies: an oversight token reads the overseen agency's cases and ge
   const std::string old_admin = s.Token("root", {"admin"});
   CHECK(s.Get("/api/cases/" + std::to_string(id), old_admin).status == 200);
   CHECK(s.Get("/api/me", csirt).Json()["oversees"] == nlohmann::json::array({"kab-trenggalek"}));
+}
+
+TEST_CASE("agencies: admins bind people to roles over HTTP, an agency's admin within its own agencies only", "[e2e][agency][http]") {
+  Province province;
+  TempDir dir;
+  Server s(dir, {}, kSourceDir + "/webhooks", province.sop.path());
+  REQUIRE(s.port() > 0);
+  const std::string root = MakeToken(s, province, "root", {"admin"}, {});
+
+  // The deployment's admin makes the regency's admin; the token is shown once, never cached.
+  HttpReply made = s.Post("/api/tokens", {{"user", "admin-tgl"}, {"roles", {"admin"}}, {"agencies", {"kab-trenggalek"}}}, root);
+  INFO(made.body);
+  REQUIRE(made.status == 201);
+  const std::string tgl_admin = made.Json()["token"];
+  const int tgl_admin_id = made.Json()["id"];
+  CHECK(made.headers["cache-control"] == "no-store");
+  CHECK(made.headers["location"] == "/api/tokens/" + std::to_string(tgl_admin_id));
+  CHECK(made.Json()["agencies"] == nlohmann::json::array({"kab-trenggalek"}));
+  CHECK(made.Json()["created_by"] == "root");
+
+  // The regency's admin binds an acting helpdesk officer (Plt.) to the helpdesk role.
+  HttpReply plt = s.Post("/api/tokens", {{"user", "plt-helpdesk-tgl"}, {"roles", {"helpdesk"}}, {"agencies", {"kab-trenggalek"}},
+                                         {"note", "Plt. selama cuti petugas helpdesk"}}, tgl_admin);
+  INFO(plt.body);
+  REQUIRE(plt.status == 201);
+  const std::string helpdesk = plt.Json()["token"];
+  const int helpdesk_id = plt.Json()["id"];
+  CHECK(s.Get("/api/me", helpdesk).Json()["roles"] == nlohmann::json::array({"helpdesk"}));
+  Open(s, kTrenggalek, nlohmann::json::object(), helpdesk);  // the new token works on its agency's procedure
+  CHECK(s.Post("/api/cases", {{"procedure", kKaltim}, {"title", "x"}}, helpdesk).status == 404);
+
+  // Outside its agency, deployment-wide, or a feed: refused, naming the field; nothing stored.
+  const std::int64_t tokens_before = CountRows(s.db(), "SELECT COUNT(*) FROM api_tokens");
+  struct Refusal {
+    nlohmann::json body;
+    long status;
+    std::string field;
+  };
+  for (const Refusal& r : {Refusal{{{"user", "x"}, {"roles", {"admin"}}, {"agencies", {"prov-kaltim"}}}, 403, "agencies"},
+                           Refusal{{{"user", "x"}, {"roles", {"admin"}}}, 403, "agencies"},
+                           Refusal{{{"user", "x"}, {"roles", {"webhook:wazuh"}}, {"agencies", {"kab-trenggalek"}}}, 403, "roles"},
+                           Refusal{{{"user", "x"}, {"roles", {"admin"}}, {"agencies", {"kab-trenggalek"}}, {"oversees", {"kota-surakarta"}}}, 400, "oversees"},
+                           Refusal{{{"user", "x"}, {"agencies", {"kab-trenggalek"}}}, 400, "roles"},
+                           Refusal{{{"user", "x"}, {"roles", "helpdesk"}, {"agencies", {"kab-trenggalek"}}}, 400, "roles"},
+                           Refusal{{{"user", "x"}, {"roles", {"Bad Role"}}, {"agencies", {"kab-trenggalek"}}}, 400, "roles"},
+                           Refusal{{{"user", ""}, {"roles", {"helpdesk"}}, {"agencies", {"kab-trenggalek"}}}, 400, "user"},
+                           Refusal{{{"user", "x"}, {"roles", {"helpdesk"}}, {"agencies", {"kab-trenggalek"}}, {"token", "mine"}}, 400, "token"}}) {
+    HttpReply refused = s.Post("/api/tokens", r.body, tgl_admin);
+    INFO(r.body.dump() << " -> " << refused.body);
+    CHECK(refused.status == r.status);
+    CHECK(refused.Json()["error"]["field"] == r.field);
+  }
+  CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM api_tokens") == tokens_before);
+  // Only admins manage tokens.
+  CHECK(s.Get("/api/tokens", helpdesk).status == 403);
+  CHECK(s.Post("/api/tokens", {{"user", "x"}, {"roles", {"admin"}}, {"agencies", {"kab-trenggalek"}}}, helpdesk).status == 403);
+
+  // Each admin lists the tokens it manages, never a secret.
+  auto users = [&](const std::string& token) {
+    std::set<std::string> out;
+    const nlohmann::json listed = s.Get("/api/tokens", token).Json();
+    for (const auto& t : listed["tokens"]) out.insert(t["user"].get<std::string>());
+    return out;
+  };
+  CHECK(users(tgl_admin) == std::set<std::string>{"admin-tgl", "plt-helpdesk-tgl"});
+  CHECK(users(root) == std::set<std::string>{"root", "admin-tgl", "plt-helpdesk-tgl"});
+  CHECK(s.Get("/api/tokens", root).body.find(helpdesk.substr(3)) == std::string::npos);
+  const int root_id = s.Get("/api/me", root).Json()["token_id"];
+  CHECK(s.Get("/api/tokens/" + std::to_string(root_id), tgl_admin).status == 404);
+  CHECK(s.Get("/api/tokens/" + std::to_string(helpdesk_id), tgl_admin).Json()["note"] == "Plt. selama cuti petugas helpdesk");
+  CHECK(s.Get("/api/tokens/abc", tgl_admin).Json()["error"]["field"] == "id");
+
+  // Revoking: the acting officer's term ends; the deployment's token is out of the regency's reach.
+  CHECK(s.Post("/api/tokens/" + std::to_string(root_id) + "/revoke", nlohmann::json::object(), tgl_admin).status == 404);
+  CHECK(s.Get("/api/me", root).status == 200);
+  HttpReply revoked = s.Post("/api/tokens/" + std::to_string(helpdesk_id) + "/revoke", nlohmann::json::object(), tgl_admin);
+  INFO(revoked.body);
+  CHECK(revoked.status == 200);
+  CHECK(s.Get("/api/me", helpdesk).status == 401);
+  CHECK(s.Post("/api/tokens/" + std::to_string(helpdesk_id) + "/revoke", nlohmann::json::object(), tgl_admin).status == 404);
+  CHECK(s.Get("/api/tokens/" + std::to_string(helpdesk_id), root).Json()["revoked_at"].is_string());
+
+  // Audited with who did it; the clear token appears in neither the audit trail nor the log.
+  CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'token_created' AND actor = 'admin-tgl' "
+                          "AND json_extract(detail, '$.user') = 'plt-helpdesk-tgl'") == 1);
+  CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'token_revoked' AND actor = 'admin-tgl' "
+                          "AND json_extract(detail, '$.token_id') = " + std::to_string(helpdesk_id)) == 1);
+  CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE instr(detail, '" + helpdesk.substr(3, 20) + "') > 0") == 0);
+  CHECK(s.log().find(helpdesk.substr(3, 20)) == std::string::npos);
+
+  // The province's CSIRT, with the oversight its file declares, and what each token sees of agencies.
+  HttpReply csirt_made = s.Post("/api/tokens", {{"user", "csirt-prov"}, {"roles", {"pengamat"}}, {"agencies", {"prov-kaltim"}},
+                                                {"oversees", {"kab-trenggalek"}}}, root);
+  REQUIRE(csirt_made.status == 201);
+  const std::string csirt = csirt_made.Json()["token"];
+  auto access = [&](const std::string& token) {
+    std::map<std::string, std::string> out;
+    const nlohmann::json listed = s.Get("/api/agencies", token).Json();
+    for (const auto& a : listed["agencies"]) out[a["id"]] = a["access"];
+    return out;
+  };
+  CHECK(access(tgl_admin) == std::map<std::string, std::string>{{"kab-trenggalek", "member"}});
+  CHECK(access(csirt) == std::map<std::string, std::string>{{"kab-trenggalek", "overseer"}, {"prov-kaltim", "member"}});
+  CHECK(access(root).size() == 5);
+  const nlohmann::json agencies = s.Get("/api/agencies", csirt).Json()["agencies"];
+  for (const auto& a : agencies)
+    if (a["id"] == "kab-trenggalek") {
+      CHECK(a["diawasi_oleh"] == nlohmann::json::array({"prov-kaltim"}));
+      CHECK(a["procedures"] == nlohmann::json::array({kTrenggalek, "trenggalek/penanganan-insiden-lokal"}));
+    }
+  // The webhook routes a token sees lead to its agencies' procedures only.
+  const nlohmann::json tgl_routes = s.Get("/api/adapters", tgl_admin).Json()["routes"];
+  CHECK_FALSE(tgl_routes.empty());
+  for (const auto& route : tgl_routes) CHECK(route["procedure"] == kTrenggalek);
+  CHECK(s.Get("/api/adapters", root).Json()["routes"].size() > s.Get("/api/adapters", tgl_admin).Json()["routes"].size());
 }
 
 TEST_CASE("agencies: a hand-over closes the case at the regency and opens a linked one at the province, audited on both sides", "[e2e][agency][http]") {
@@ -321,6 +440,84 @@ TEST_CASE("agencies: a hand-over closes the case at the regency and opens a link
     CHECK(s.Get("/api/cases/" + std::to_string(id), helpdesk).Json()["case"]["status"] == "open");
     CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'handed_over'") == 0);
   }
+  SECTION("from the server's command line, beside the running server") {
+    RunResult refused = RunSiaga({"--db", s.db(), "--sop", province.sop.path(), "case", "handover", std::to_string(id), "--to-agency",
+                                  "kota-surakarta", "--procedure", kSurakarta});
+    CHECK(refused.exit_code == 4);  // kota-surakarta does not oversee the regency
+    CHECK_THAT(refused.out, Catch::Contains("mengawasi"));
+    RunResult r = RunSiaga({"--db", s.db(), "--sop", province.sop.path(), "--json", "case", "handover", std::to_string(id), "--to-agency",
+                            "prov-kaltim", "--procedure", kKaltim, "--note", "eskalasi lewat CLI", "--as", "kasi-persandian"});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    const std::int64_t to = CountRows(s.db(), "SELECT COALESCE(handed_over_to, 0) FROM cases WHERE id = " + std::to_string(id));
+    REQUIRE(to > 0);
+    // The server serves what the CLI wrote: the regency's case closed, the province's open.
+    CHECK(s.Get("/api/cases/" + std::to_string(id), helpdesk).Json()["case"]["outcome"] == "diserahkan");
+    CHECK(s.Get("/api/cases/" + std::to_string(to), kaltim).Json()["case"]["status"] == "open");
+    CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'handed_over' AND case_id = " + std::to_string(id) +
+                                " AND actor = 'kasi-persandian' AND json_extract(detail, '$.note') = 'eskalasi lewat CLI'") == 1);
+    CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'handover_received' AND case_id = " + std::to_string(to)) == 1);
+  }
+}
+
+TEST_CASE("agencies: siaga agency create writes a checked file that a running server loads and tokens can then name", "[e2e][agency][cli]") {
+  Province province;
+  TempDir dir;
+  Server s(dir, {}, kSourceDir + "/webhooks", province.sop.path());
+  REQUIRE(s.port() > 0);
+  const std::string root = MakeToken(s, province, "root", {"admin"}, {});
+  auto siaga = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", s.db(), "--sop", province.sop.path()});
+    return RunSiaga(args);
+  };
+  // Before the file exists, no token can name the agency.
+  CHECK(siaga({"token", "create", "--user", "x", "--role", "helpdesk", "--agency", "kab-kukar"}).exit_code == 1);
+
+  // Refused, naming the field, and no file (not even a draft) left behind.
+  struct Refusal {
+    std::vector<std::string> args;
+    std::string field;
+  };
+  for (const Refusal& r : {Refusal{{"Kab Kukar", "--nama", "x"}, "id"},
+                           Refusal{{"kab-kukar", "--nama", "x", "--zona", "PST"}, "zona_waktu"},
+                           Refusal{{"kab-kukar", "--nama", "baris satu\nbaris dua"}, "nama"},
+                           Refusal{{"kab-kukar", "--nama", "x", "--mengawasi", "kab-kukar"}, "mengawasi"},
+                           Refusal{{"kab-trenggalek", "--nama", "x"}, "id"}}) {
+    std::vector<std::string> args = {"agency", "create"};
+    args.insert(args.end(), r.args.begin(), r.args.end());
+    RunResult out = siaga(args);
+    INFO(out.out);
+    CHECK(out.exit_code == 1);
+    CHECK_THAT(out.out, Catch::Contains(r.field + ":"));
+  }
+  CHECK_FALSE(std::filesystem::exists(province.sop / "instansi/kab-kukar.lua"));
+  CHECK_FALSE(std::filesystem::exists(province.sop / "instansi/kab-kukar.lua.tmp"));
+
+  RunResult made = siaga({"agency", "create", "kab-kukar", "--nama", "Diskominfo Kabupaten Kutai \"Kartanegara\"", "--zona", "WITA",
+                          "--mengawasi", "kab-trenggalek"});
+  INFO(made.out);
+  REQUIRE(made.exit_code == 0);
+  CHECK_THAT(made.out, Catch::Contains("--agency kab-kukar"));
+  CHECK(siaga({"lint", province.sop.path()}).exit_code == 0);
+  // A second create of the same agency is refused; the file is the admin's to edit from now on.
+  CHECK(siaga({"agency", "create", "kab-kukar", "--nama", "lain"}).exit_code == 1);
+
+  // The running server loads it (the watcher, or a reload), and lists it with its name and zone.
+  REQUIRE(s.Post("/api/reload", nlohmann::json::object(), root).status == 200);
+  nlohmann::json kukar;
+  const nlohmann::json agencies = s.Get("/api/agencies", root).Json()["agencies"];
+  for (const auto& a : agencies)
+    if (a["id"] == "kab-kukar") kukar = a;
+  REQUIRE(kukar.is_object());
+  CHECK(kukar["nama"] == "Diskominfo Kabupaten Kutai \"Kartanegara\"");
+  CHECK(kukar["zona_waktu"] == "WITA");
+  CHECK(kukar["mengawasi"] == nlohmann::json::array({"kab-trenggalek"}));
+  // Its people can now be bound to it, from the CLI and over HTTP, with the oversight it declares.
+  CHECK(siaga({"token", "create", "--user", "ani", "--role", "helpdesk", "--agency", "kab-kukar"}).exit_code == 0);
+  HttpReply issued = s.Post("/api/tokens", {{"user", "csirt-kukar"}, {"roles", {"pengamat"}}, {"agencies", {"kab-kukar"}},
+                                            {"oversees", {"kab-trenggalek"}}}, root);
+  INFO(issued.body);
+  CHECK(issued.status == 201);
 }
 
 TEST_CASE("agencies: two agencies side by side keep their own zone, calendar, reports and notices", "[e2e][agency][http]") {
@@ -371,6 +568,10 @@ TEST_CASE("agencies: two agencies side by side keep their own zone, calendar, re
   CHECK(k_report.body.find(kSurakarta) == std::string::npos);
   CHECK(w_report.body.find(kSurakarta) != std::string::npos);
   CHECK(w_report.body.find(kKaltim) == std::string::npos);
+  // The deployment's metrics count each agency's active cases under its own label.
+  const std::string metrics = Http("GET", s.Url("/metrics")).body;
+  CHECK_THAT(metrics, Catch::Contains("siaga_cases_active{agency=\"prov-kaltim\",status=\"open\"} 1\n"));
+  CHECK_THAT(metrics, Catch::Contains("siaga_cases_active{agency=\"kota-surakarta\",status=\"open\"} 1\n"));
 
   // Notices: surakarta's step 5 queues one; it is listed for surakarta's admin only.
   for (const auto& [step, action] : std::vector<std::pair<std::string, nlohmann::json>>{

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "procedure_fixtures.h"
+#include "common/sha256.h"
 #include "runner/engine.h"
 #include "store/fault_vfs.h"
 #include "test_support.h"
@@ -27,7 +28,7 @@ return notifikasi {
 struct Base {
   test::TempDir dir;
   ProcedureRegistry registry;
-  std::int64_t at_terima = 0, at_periksa = 0, at_tunggu = 0, pending_delivery = 0, dead_delivery = 0;
+  std::int64_t at_terima = 0, at_periksa = 0, at_tunggu = 0, pending_delivery = 0, dead_delivery = 0, token = 0;
 
   Base() {
     FaultVfs::Install();
@@ -83,6 +84,12 @@ struct Base {
       failed.note = "HTTP 500";
       REQUIRE(engine.Apply(failed).status.ok());
     }
+    Command issue;
+    issue.type = Command::Type::kCreateToken;
+    issue.token_grant = std::make_shared<const TokenGrant>(TokenGrant{"ana", {"helpdesk"}, "", {}, Sha256Hex("sg_base")});
+    auto issued = engine.Apply(issue);
+    REQUIRE(issued.status.ok());
+    token = issued.detail["token_id"].get<std::int64_t>();
     // A second version of the procedure (at_periksa can migrate to it), and a holiday on the
     // base day that the open steps' working-time deadlines do not know yet (recompute moves them).
     std::string v2 = test::Mini();
@@ -108,6 +115,7 @@ std::string Digest(Database& db) {
            "SELECT group_concat(x, ';') FROM (SELECT id || state || attempts AS x FROM deliveries ORDER BY id)",
            "SELECT group_concat(x, ';') FROM (SELECT seq || event AS x FROM audit_events ORDER BY seq)",
            "SELECT group_concat(x, ';') FROM (SELECT id || state AS x FROM inbox ORDER BY id)",
+           "SELECT group_concat(x, ';') FROM (SELECT id || user_name || token_hash || (revoked_at IS NULL) AS x FROM api_tokens ORDER BY id)",
        }) {
     auto q = db.Prepare(sql);
     REQUIRE(q.ok());
@@ -190,6 +198,12 @@ Command Make(const std::string& name, const Base& b) {
     c.actor = Actor::Checked("root", {"admin"});
   } else if (name == "recompute_deadlines") {
     c.type = Command::Type::kRecomputeDeadlines;
+  } else if (name == "create_token") {
+    c.type = Command::Type::kCreateToken;
+    c.token_grant = std::make_shared<const TokenGrant>(TokenGrant{"budi", {"admin"}, "uji", {}, Sha256Hex("sg_fault")});
+  } else if (name == "revoke_token") {
+    c.type = Command::Type::kRevokeToken;
+    c.token_id = b.token;
   }
   return c;
 }
@@ -199,7 +213,7 @@ TEST_CASE("an I/O error at any write or sync of any command leaves the store as 
   const std::vector<std::string> commands = {"open",    "complete", "decide",           "signal",           "comment",
                                              "attach",  "cancel",   "assign",           "fire_due_timers",  "ingest",
                                              "delivery_outcome", "retry_deliveries", "publish_procedures",
-                                             "migrate",  "recompute_deadlines"};
+                                             "migrate",  "recompute_deadlines", "create_token", "revoke_token"};
   int injected = 0;
   std::string per_command;
   for (const std::string& name : commands) {
