@@ -2,6 +2,8 @@
 // engine's command type can carry it without depending on the token store.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,9 @@ struct TokenGrant {
   // SHA-256 (hex) of the token. The issuer makes the secret and keeps the clear text: it never
   // travels in a command, a log line or the store.
   std::string token_hash;
+  // Unix seconds after which the token no longer signs in (an acting official's term, a
+  // contractor's engagement); nullopt: until revoked.
+  std::optional<std::int64_t> expires_at;
 };
 
 }  // namespace siaga

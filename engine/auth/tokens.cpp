@@ -81,7 +81,16 @@ Result<TokenSecret> MakeTokenSecret() {
   return made;
 }
 
-Status ValidateGrant(const TokenGrant& grant) {
+Result<UnixSeconds> ParseTokenExpiry(const std::string& text) {
+  constexpr int kWib = 7 * 60;
+  auto at = ParseInstant(text, kWib);
+  if (!at.ok()) return InvalidField("expires_at", "an instant (2026-12-31T17:00+07:00) or a date (2026-12-31: through that day, WIB)");
+  // A bare date reads as that day's 00:00 WIB; "until the 31st" means through it.
+  if (text.size() == 10) *at += 86400;
+  return *at;
+}
+
+Status ValidateGrant(const TokenGrant& grant, UnixSeconds now) {
   if (grant.user.empty() || grant.user.size() > 100) return InvalidField("user", "1 to 100 characters");
   for (char c : grant.user)
     if (static_cast<unsigned char>(c) < 0x20) return InvalidField("user", "no control characters");
@@ -102,6 +111,7 @@ Status ValidateGrant(const TokenGrant& grant) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
   if (!hex) return InvalidField("token_hash", "the SHA-256 of the token, 64 lower-case hex digits");
+  if (grant.expires_at && *grant.expires_at <= now) return InvalidField("expires_at", "must be in the future");
   return Status::Ok();
 }
 
@@ -140,11 +150,12 @@ bool MayManage(const Actor& by, const TokenRow& token) {
 }
 
 Result<std::int64_t> InsertToken(Database& db, const TokenGrant& grant, const std::string& created_by, UnixSeconds now) {
-  auto q = db.Prepare("INSERT INTO api_tokens(user_name, roles, token_hash, note, created_at, created_by, agencies, oversees) "
-                      "VALUES (?,?,?,?,?,?,?,?)");
+  auto q = db.Prepare("INSERT INTO api_tokens(user_name, roles, token_hash, note, created_at, created_by, agencies, oversees, expires_at) "
+                      "VALUES (?,?,?,?,?,?,?,?,?)");
   if (!q.ok()) return q.status();
   q->Bind(1, grant.user).Bind(2, nlohmann::json(grant.roles).dump()).Bind(3, grant.token_hash).Bind(4, grant.note).Bind(5, now);
   q->Bind(6, created_by).Bind(7, nlohmann::json(grant.scope.agencies).dump()).Bind(8, nlohmann::json(grant.scope.oversees).dump());
+  q->Bind(9, grant.expires_at);
   SIAGA_TRY(q->Run());
   return db.LastInsertId();
 }
@@ -160,7 +171,8 @@ Status MarkTokenRevoked(Database& db, std::int64_t id, UnixSeconds now) {
 
 nlohmann::json TokenCreatedDetail(std::int64_t id, const TokenGrant& grant) {
   return {{"token_id", id}, {"user", grant.user}, {"roles", grant.roles}, {"agencies", grant.scope.agencies},
-          {"oversees", grant.scope.oversees}};
+          {"oversees", grant.scope.oversees},
+          {"expires_at", grant.expires_at ? nlohmann::json(FormatUtc(*grant.expires_at)) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json TokenJson(const TokenRow& t) {
@@ -172,12 +184,13 @@ nlohmann::json TokenJson(const TokenRow& t) {
           {"note", t.note},
           {"created_at", FormatUtc(t.created_at)},
           {"created_by", t.created_by},
-          {"revoked_at", t.revoked_at ? nlohmann::json(FormatUtc(*t.revoked_at)) : nlohmann::json(nullptr)}};
+          {"revoked_at", t.revoked_at ? nlohmann::json(FormatUtc(*t.revoked_at)) : nlohmann::json(nullptr)},
+          {"expires_at", t.expires_at ? nlohmann::json(FormatUtc(*t.expires_at)) : nlohmann::json(nullptr)}};
 }
 
 namespace {
 
-constexpr const char* kTokenColumns = "id, user_name, roles, note, created_at, created_by, revoked_at, agencies, oversees";
+constexpr const char* kTokenColumns = "id, user_name, roles, note, created_at, created_by, revoked_at, agencies, oversees, expires_at";
 
 TokenRow ReadTokenRow(Statement& q) {
   TokenRow t;
@@ -190,6 +203,7 @@ TokenRow ReadTokenRow(Statement& q) {
   t.revoked_at = q.OptionalInt(6);
   t.agencies = RolesFromJson(q.Text(7));
   t.oversees = RolesFromJson(q.Text(8));
+  t.expires_at = q.OptionalInt(9);
   return t;
 }
 
@@ -220,15 +234,16 @@ Result<std::optional<TokenRow>> FindToken(Database& db, std::int64_t id) {
   return found;
 }
 
-Result<Principal> Authenticate(Database& db, const std::string& token) {
+Result<Principal> Authenticate(Database& db, const std::string& token, UnixSeconds now) {
   if (token.rfind(kTokenPrefix, 0) != 0 || token.size() != 3 + 64) return PermissionDenied("the token is not a Siaga API token");
   // Looked up by its hash: the stored value never meets the presented one in a comparison.
-  auto q = db.Prepare("SELECT id, user_name, roles, agencies, oversees FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL");
+  auto q = db.Prepare("SELECT id, user_name, roles, agencies, oversees FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL "
+                      "AND (expires_at IS NULL OR expires_at > ?)");
   if (!q.ok()) return q.status();
-  q->Bind(1, Sha256Hex(token));
+  q->Bind(1, Sha256Hex(token)).Bind(2, now);
   auto row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return PermissionDenied("unknown or revoked token");
+  if (!*row) return PermissionDenied("unknown, revoked or expired token");
   Principal p;
   p.token_id = q->Int(0);
   p.user = q->Text(1);

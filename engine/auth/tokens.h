@@ -45,6 +45,7 @@ struct TokenRow {
   std::vector<std::string> agencies, oversees;
   UnixSeconds created_at = 0;
   std::optional<UnixSeconds> revoked_at;
+  std::optional<UnixSeconds> expires_at;
 };
 
 struct TokenSecret {
@@ -62,8 +63,12 @@ bool IsAgencyId(const std::string& agency);
 // token once and puts only the hash in the command.
 Result<TokenSecret> MakeTokenSecret();
 
-// The form of a grant: user, roles, note, agency ids, the hash; InvalidArgument naming the field.
-Status ValidateGrant(const TokenGrant& grant);
+// The form of a grant: user, roles, note, agency ids, the hash, an expiry after `now`;
+// InvalidArgument naming the field.
+Status ValidateGrant(const TokenGrant& grant, UnixSeconds now);
+// An expiry as the CLI and the API take it: an instant ("2026-12-31T17:00+08:00", no offset: WIB)
+// or a date, meaning through that day in WIB.
+Result<UnixSeconds> ParseTokenExpiry(const std::string& text);
 // The grant's agencies exist in `book` (sop/instansi/), and each overseen agency is named in the
 // `mengawasi` list of one of the grant's own agencies (the province declares whom it oversees),
 // unless the grant has no agency of its own (a national observer).
@@ -85,8 +90,8 @@ nlohmann::json TokenCreatedDetail(std::int64_t id, const TokenGrant& grant);
 nlohmann::json TokenJson(const TokenRow& token);
 
 Result<std::vector<TokenRow>> ListTokens(Database& db);
-// PermissionDenied for an unknown, malformed or revoked token.
-Result<Principal> Authenticate(Database& db, const std::string& token);
+// PermissionDenied for an unknown, malformed, revoked or (at `now`) expired token.
+Result<Principal> Authenticate(Database& db, const std::string& token, UnixSeconds now);
 
 // A new HMAC secret for an adapter (replacing any old one); shown once.
 Result<std::string> CreateWebhookSecret(Database& db, const std::string& adapter, const std::string& by, UnixSeconds now);

@@ -18,6 +18,7 @@ namespace {
 
 struct TokenOptions {
   TokenGrant grant;
+  std::string until;
   std::int64_t id = 0;
 };
 
@@ -32,7 +33,12 @@ Result<CommandResult> ApplyTokenCommand(const GlobalOptions& global, Command com
   return result;
 }
 
-int Create(const GlobalOptions& global, TokenGrant grant) {
+int Create(const GlobalOptions& global, TokenGrant grant, const std::string& until) {
+  if (!until.empty()) {
+    auto at = ParseTokenExpiry(until);
+    if (!at.ok()) return Fail(at.status());
+    grant.expires_at = *at;
+  }
   auto secret = MakeTokenSecret();
   if (!secret.ok()) return Fail(secret.status());
   grant.token_hash = secret->hash;
@@ -44,7 +50,9 @@ int Create(const GlobalOptions& global, TokenGrant grant) {
   const std::int64_t id = made->detail["token_id"].get<std::int64_t>();
   if (global.json) {
     std::cout << nlohmann::json{{"id", id}, {"user", grant.user}, {"roles", grant.roles}, {"agencies", grant.scope.agencies},
-                                {"oversees", grant.scope.oversees}, {"token", secret->token}}.dump() << "\n";
+                                {"oversees", grant.scope.oversees},
+                                {"expires_at", grant.expires_at ? nlohmann::json(FormatUtc(*grant.expires_at)) : nlohmann::json(nullptr)},
+                                {"token", secret->token}}.dump() << "\n";
   } else {
     std::cout << "token " << id << " for " << grant.user << " (keep it now: it is not shown again)\n" << secret->token << "\n";
   }
@@ -65,7 +73,8 @@ int List(const GlobalOptions& global) {
       for (const auto& a : t.agencies) scope += (scope.empty() ? "  agency " : ",") + a;
       for (const auto& a : t.oversees) scope += "  oversees " + a;
       std::cout << t.id << "  " << t.user << "  [" << roles << "]" << scope << "  created " << FormatUtc(t.created_at) << " by " << t.created_by
-                << (t.revoked_at ? "  REVOKED " + FormatUtc(*t.revoked_at) : "") << (t.note.empty() ? "" : "  " + t.note) << "\n";
+                << (t.revoked_at ? "  REVOKED " + FormatUtc(*t.revoked_at) : "")
+                << (t.expires_at ? "  until " + FormatUtc(*t.expires_at) : "") << (t.note.empty() ? "" : "  " + t.note) << "\n";
     }
     out.push_back(TokenJson(t));
   }
@@ -100,7 +109,10 @@ void AddTokenCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   create->add_option("--oversees", o->grant.scope.oversees,
                      "read-only access to an agency's cases (one that the token's agency lists in mengawasi); repeatable");
   create->add_option("--note", o->grant.note, "what the token is for");
-  create->callback([&global, &exit_code, o] { exit_code = Create(global, o->grant); });
+  create->add_option("--until", o->until,
+                     "the token stops working after this: a date (through that day, WIB) or an instant with its offset; "
+                     "for an acting official (Plt./Plh.) or a contractor");
+  create->callback([&global, &exit_code, o] { exit_code = Create(global, o->grant, o->until); });
   group->add_subcommand("list", "list tokens (never their secrets)")->callback([&global, &exit_code] { exit_code = List(global); });
   CLI::App* revoke = group->add_subcommand("revoke", "revoke a token by its id");
   revoke->add_option("id", o->id, "token id (siaga token list)")->required();

@@ -69,7 +69,7 @@ Result<Principal> Api::Authenticated(const HttpRequest& request) {
   if (header.rfind("Bearer ", 0) != 0) return PermissionDenied("missing Authorization: Bearer <token>").WithField("Authorization");
   auto lease = ctx_.reads.Borrow();
   if (!lease.ok()) return lease.status();
-  auto p = Authenticate((*lease)->db(), header.substr(7));
+  auto p = Authenticate((*lease)->db(), header.substr(7), ctx_.clock.Now());
   if (!p.ok() && p.status().code() == StatusCode::kPermissionDenied)
     return Status(p.status().code(), p.status().message()).WithField("Authorization");
   return p;

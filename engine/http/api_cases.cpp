@@ -135,7 +135,19 @@ nlohmann::json Api::AllowedActions(const nlohmann::json& shown, const Principal&
     open = false;
   }
   nlohmann::json out = {{"comment", participant && open}, {"attach", participant && open}, {"steps", nlohmann::json::array()}};
-  out["handover"] = participant && open && !AgencyOf(procedure).empty();
+  // Where the case may go: the agencies whose `mengawasi` names the case's agency, with their
+  // procedures (the engine checks the same file when the hand-over comes).
+  nlohmann::json receivers = nlohmann::json::array();
+  const std::string agency = AgencyOf(procedure);
+  if (participant && open && !agency.empty()) {
+    for (const auto& a : held->agencies) {
+      const auto& overseen = a["mengawasi"];
+      if (std::find(overseen.begin(), overseen.end(), agency) == overseen.end() || a["procedures"].empty()) continue;
+      receivers.push_back({{"agency", a["id"]}, {"nama", a["nama"]}, {"procedures", a["procedures"]}});
+    }
+  }
+  out["handover"] = !receivers.empty();
+  out["handover_to"] = receivers;
   if (!open || found == held->procedure_details.end()) return out;
   // The step definitions are the newest version's; a case pinned to an older version whose step
   // changed may be offered a stale branch label, which the engine then refuses (409/400).

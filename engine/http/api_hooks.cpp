@@ -50,7 +50,7 @@ HttpResponse Api::Webhook(const std::string& adapter, const HttpRequest& req) {
     if (info.auth == HookAuth::kToken) {
       const std::string& header = req.Header("authorization");
       if (header.rfind("Bearer ", 0) != 0) return Unauthorized(PermissionDenied("missing Authorization: Bearer <token>").WithField("Authorization"));
-      auto who = Authenticate(db, header.substr(7));
+      auto who = Authenticate(db, header.substr(7), ctx_.clock.Now());
       if (!who.ok()) {
         if (who.status().code() != StatusCode::kPermissionDenied) return StatusResponse(who.status());
         ctx_.metrics.Add("siaga_webhook_payloads_total", labels + "\"unauthorized\"");

@@ -62,13 +62,14 @@ HttpResponse Api::TokenShow(const std::string& id_text, const Principal& who) {
 HttpResponse Api::TokenIssue(const HttpRequest& req, const Principal& who) {
   auto body = JsonBody(req);
   if (!body.ok()) return StatusResponse(body.status());
-  if (Status st = OnlyKeys(*body, {"user", "roles", "agencies", "oversees", "note"}); !st.ok()) return StatusResponse(st);
+  if (Status st = OnlyKeys(*body, {"user", "roles", "agencies", "oversees", "note", "expires_at"}); !st.ok()) return StatusResponse(st);
   auto user = StringOf(*body, "user", true, 100);
   auto note = StringOf(*body, "note", false, 500);
+  auto expires = StringOf(*body, "expires_at", false, 40);
   auto roles = StringListOf(*body, "roles", true, 32);
   auto agencies = StringListOf(*body, "agencies", false);
   auto oversees = StringListOf(*body, "oversees", false);
-  for (auto* r : {&user, &note})
+  for (auto* r : {&user, &note, &expires})
     if (!r->ok()) return StatusResponse(r->status());
   for (auto* r : {&roles, &agencies, &oversees})
     if (!r->ok()) return StatusResponse(r->status());
@@ -80,6 +81,11 @@ HttpResponse Api::TokenIssue(const HttpRequest& req, const Principal& who) {
   grant->roles = *roles;
   grant->scope = {*agencies, *oversees};
   grant->token_hash = secret->hash;
+  if (!expires->empty()) {
+    auto at = ParseTokenExpiry(*expires);
+    if (!at.ok()) return StatusResponse(at.status());
+    grant->expires_at = *at;
+  }
   Command issue;
   issue.type = Command::Type::kCreateToken;
   issue.actor = who.ToActor();

@@ -446,7 +446,7 @@ class Engine::Transition {
   Status CreateToken() {
     if (!command_.token_grant) return InvalidArgument("create token: the command carries no grant");
     const TokenGrant& grant = *command_.token_grant;
-    SIAGA_TRY(ValidateGrant(grant));
+    SIAGA_TRY(ValidateGrant(grant, now_));
     SIAGA_TRY(MayGrant(command_.actor, grant));
     SIAGA_TRY(CheckGrantScope(engine_.registry_.calendars(), grant.scope));
     auto id = InsertToken(db_, grant, command_.actor.name, now_);

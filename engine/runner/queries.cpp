@@ -149,7 +149,9 @@ std::string SlaState(const Statement& q, int warn_col, int due_col, int end_col,
 Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds now) {
   auto q = db.Prepare(
       "SELECT c.id, c.number, c.procedure_id, c.title, c.status, c.outcome, c.fields, c.opened_at, c.closed_at, "
-      "c.sla_due_at, c.parent_case_id, v.hash, v.revision, v.zona_waktu, v.title FROM cases c "
+      "c.sla_due_at, c.parent_case_id, v.hash, v.revision, v.zona_waktu, v.title, "
+      "c.handed_over_from, (SELECT number FROM cases f WHERE f.id = c.handed_over_from), "
+      "c.handed_over_to, (SELECT number FROM cases t WHERE t.id = c.handed_over_to) FROM cases c "
       "JOIN procedure_versions v ON v.id = c.version_id WHERE c.id = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, case_id);
@@ -173,6 +175,9 @@ Result<nlohmann::json> ShowCase(Database& db, std::int64_t case_id, UnixSeconds 
                  {"parent_case", q->IsNull(10) ? nlohmann::json(nullptr) : nlohmann::json(q->Int(10))},
                  {"sla", SlaState(*q, 9, 9, 8, now)},
                  {"zona_waktu", cal.zone_label()}};
+  // The other end of a hand-over between agencies (docs/multi-agency.md), by id and number.
+  if (!q->IsNull(15)) out["case"]["handed_over_from"] = {{"id", q->Int(15)}, {"number", q->Text(16)}};
+  if (!q->IsNull(17)) out["case"]["handed_over_to"] = {{"id", q->Int(17)}, {"number", q->Text(18)}};
   q->Run();
 
   auto steps = db.Prepare(

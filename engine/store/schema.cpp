@@ -225,6 +225,10 @@ ALTER TABLE api_tokens ADD COLUMN oversees TEXT NOT NULL DEFAULT '[]';  -- JSON 
 ALTER TABLE cases ADD COLUMN handed_over_from INTEGER REFERENCES cases(id);
 ALTER TABLE cases ADD COLUMN handed_over_to INTEGER REFERENCES cases(id);
 )sql",
+    // 8: a token may end by itself (an acting official's term); NULL: until revoked.
+    R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+)sql",
 };
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 namespace siaga {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 
 // Brings `db` up to kSchemaVersion; refuses a file written by a newer Siaga.
 Status MigrateSchema(Database& db);

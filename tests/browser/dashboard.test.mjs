@@ -1,7 +1,8 @@
 // End-to-end test of the operators' dashboard in Debian's headless Chromium, driven by
 // playwright-core (no browser download). Starts the real `siaga serve` on a fresh store, feeds it
 // a Nuclei webhook, and works a case through the browser: sign in, my queue, a case page, complete
-// and decide (the current step moves), a breached step in red, English, a phone-sized screen.
+// and decide (the current step moves), hand the case over to the province, a breached step in
+// red, English, a phone-sized screen.
 // Screenshots: --artifacts DIR (ctest: build/browser-artifacts/*.png).
 //
 //   node tests/browser/dashboard.test.mjs --binary build/siaga --source . --artifacts build/browser-artifacts
@@ -9,7 +10,7 @@
 // Exit 0: passed; 1: failed; 77: skipped (no chromium or playwright-core), unless
 // SIAGA_BROWSER_REQUIRED=1, which turns a skip into a failure.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
@@ -21,6 +22,7 @@ const artifacts = path.resolve(args.artifacts || path.join(source, 'build/browse
 const chromiumPath = process.env.SIAGA_CHROMIUM || '/usr/bin/chromium';
 const required = process.env.SIAGA_BROWSER_REQUIRED === '1';
 const SURAKARTA = 'surakarta/layanan-keamanan-informasi';
+const KALTIM = 'kaltim/gangguan-keamanan-jaringan';
 const started = Date.now();
 
 function skip(reason) {
@@ -40,7 +42,15 @@ if (!existsSync(binary)) skip(`no siaga binary at ${binary}`);
 const dir = mkdtempSync(path.join(tmpdir(), 'siaga-browser-'));
 mkdirSync(artifacts, { recursive: true });
 const db = path.join(dir, 'siaga.db');
-const common = ['--db', db, '--sop', path.join(source, 'sop'), '--webhooks', path.join(source, 'webhooks')];
+// The seeds' procedures, with the province of Kalimantan Timur overseeing Surakarta, so that
+// Surakarta's cases can be handed over to it.
+const sop = path.join(dir, 'sop');
+cpSync(path.join(source, 'sop'), sop, { recursive: true });
+const provinceFile = path.join(sop, 'instansi/prov-kaltim.lua');
+const province = readFileSync(provinceFile, 'utf8');
+assert.match(province, /mengawasi\s*=\s*\{\}/);
+writeFileSync(provinceFile, province.replace(/mengawasi\s*=\s*\{\}/, 'mengawasi = { "kota-surakarta" }'));
+const common = ['--db', db, '--sop', sop, '--webhooks', path.join(source, 'webhooks')];
 
 function siaga(...rest) {
   return execFileSync(binary, [...common, ...rest], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -176,6 +186,24 @@ async function main() {
   await page.locator('form.attach button[type=submit]').click();
   await page.locator('section:has(h2:text("Bukti")) td:text("log-akses.txt")').waitFor();
   await shot(page, '05-case-after');
+
+  step('hand the case over to the province that oversees Surakarta');
+  const target = page.locator('form.handover select[name="handover-target"]');
+  assert.deepEqual(JSON.parse(await target.locator('option').first().getAttribute('value')), ['prov-kaltim', KALTIM]);
+  await target.selectOption(JSON.stringify(['prov-kaltim', KALTIM]));
+  await page.locator('form.handover input.note').fill('Butuh CSIRT provinsi');
+  await page.locator('form.handover button[type=submit]').click();
+  await page.locator('.case-head:has-text("Selesai")').waitFor();
+  assert.equal(await page.locator('form.handover').count(), 0, 'a closed case offers no hand-over');
+  assert.match(await page.locator('section:has(h2:text("Riwayat"))').textContent(), /handed_over|diserahkan/);
+  const handed = await (await fetch(`${base}/api/cases/${hookCaseId}`, { headers: { Authorization: `Bearer ${operator}` } })).json();
+  assert.equal(handed.case.outcome, 'diserahkan');
+  assert.match(await page.locator('#handed-over-to').textContent(), /^PROV-KALTIM-/);
+  await shot(page, '05b-handed-over');
+  // The province's case links back to the one it came from.
+  await page.locator('#handed-over-to').click();
+  await page.locator(`#handed-over-from:text("${handed.case.number}")`).waitFor();
+  assert.match(await page.locator('#case-number').textContent(), /^PROV-KALTIM-/);
 
   step('the old case: its breached step in red');
   await page.goto(`${base}/#/case/${oldId}`);

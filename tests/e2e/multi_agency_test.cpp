@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/clock.h"
 #include "http_support.h"
 #include "time/calendar_book.h"
 #include "time/time_standard.h"
@@ -351,6 +352,22 @@ TEST_CASE("agencies: admins bind people to roles over HTTP, an agency's admin wi
   CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE instr(detail, '" + helpdesk.substr(3, 20) + "') > 0") == 0);
   CHECK(s.log().find(helpdesk.substr(3, 20)) == std::string::npos);
 
+  // An acting official's (Plh.) token ends by itself; an end already past or unreadable is refused.
+  const std::string soon = FormatUtc(NowSeconds() + 3);
+  HttpReply plh = s.Post("/api/tokens", {{"user", "plh-helpdesk-tgl"}, {"roles", {"helpdesk"}}, {"agencies", {"kab-trenggalek"}},
+                                         {"expires_at", soon}}, tgl_admin);
+  INFO(plh.body);
+  REQUIRE(plh.status == 201);
+  CHECK(plh.Json()["expires_at"] == soon);
+  const std::string plh_token = plh.Json()["token"];
+  CHECK(s.Get("/api/me", plh_token).status == 200);
+  CHECK(WaitFor([&] { return s.Get("/api/me", plh_token).status == 401; }, 8));
+  for (const char* end : {"2020-01-01", "besok"}) {
+    HttpReply refused = s.Post("/api/tokens", {{"user", "x"}, {"roles", {"helpdesk"}}, {"agencies", {"kab-trenggalek"}}, {"expires_at", end}}, tgl_admin);
+    CHECK(refused.status == 400);
+    CHECK(refused.Json()["error"]["field"] == "expires_at");
+  }
+
   // The province's CSIRT, with the oversight its file declares, and what each token sees of agencies.
   HttpReply csirt_made = s.Post("/api/tokens", {{"user", "csirt-prov"}, {"roles", {"pengamat"}}, {"agencies", {"prov-kaltim"}},
                                                 {"oversees", {"kab-trenggalek"}}}, root);
@@ -389,6 +406,12 @@ TEST_CASE("agencies: a hand-over closes the case at the regency and opens a link
   const int id = Open(s, kTrenggalek, {{"severity", "high"}}, helpdesk, "Defacement situs desa");
 
   SECTION("to the province that oversees the regency") {
+    // The case page offers exactly the agencies that oversee the regency, with their procedures.
+    const nlohmann::json offered = s.Get("/api/cases/" + std::to_string(id), helpdesk).Json()["actions"];
+    CHECK(offered["handover"] == true);
+    REQUIRE(offered["handover_to"].size() == 1);
+    CHECK(offered["handover_to"][0]["agency"] == "prov-kaltim");
+    CHECK(offered["handover_to"][0]["procedures"] == nlohmann::json::array({kKaltim}));
     HttpReply r = Act(s, id, {{"action", "handover"}, {"to_agency", "prov-kaltim"}, {"procedure", kKaltim}, {"note", "butuh CSIRT provinsi"}}, helpdesk);
     INFO(r.body);
     REQUIRE(r.status == 200);
@@ -405,6 +428,9 @@ TEST_CASE("agencies: a hand-over closes the case at the regency and opens a link
     CHECK(received["case"]["status"] == "open");
     CHECK(received["case"]["title"] == "Defacement situs desa");
     CHECK(received["case"]["fields"]["severity"] == "high");
+    CHECK(received["case"]["handed_over_from"]["id"] == id);
+    CHECK(body["case"]["handed_over_to"]["id"] == to);
+    CHECK(body["case"]["handed_over_to"]["number"] == received["case"]["number"]);
     // Audit on both sides, each naming the other; the link is stored.
     CHECK(CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'handed_over' AND case_id = " + std::to_string(id) +
                                 " AND json_extract(detail, '$.to_case') = " + std::to_string(to) +
@@ -421,6 +447,10 @@ TEST_CASE("agencies: a hand-over closes the case at the regency and opens a link
   }
   SECTION("refused to an agency that does not oversee the source, and for a mismatched procedure") {
     const int solo_case = Open(s, kSurakarta, nlohmann::json::object(), solo);
+    // Nobody oversees Surakarta here: no hand-over is offered.
+    const nlohmann::json solo_actions = s.Get("/api/cases/" + std::to_string(solo_case), solo).Json()["actions"];
+    CHECK(solo_actions["handover"] == false);
+    CHECK(solo_actions["handover_to"].empty());
     HttpReply r = Act(s, solo_case, {{"action", "handover"}, {"to_agency", "prov-kaltim"}, {"procedure", kKaltim}}, solo);
     INFO(r.body);
     CHECK(r.status == 403);
@@ -514,6 +544,12 @@ TEST_CASE("agencies: siaga agency create writes a checked file that a running se
   CHECK(kukar["mengawasi"] == nlohmann::json::array({"kab-trenggalek"}));
   // Its people can now be bound to it, from the CLI and over HTTP, with the oversight it declares.
   CHECK(siaga({"token", "create", "--user", "ani", "--role", "helpdesk", "--agency", "kab-kukar"}).exit_code == 0);
+  RunResult plt = siaga({"--json", "token", "create", "--user", "plt", "--role", "helpdesk", "--agency", "kab-kukar", "--until", "2099-12-31"});
+  CHECK(plt.exit_code == 0);
+  CHECK_THAT(plt.out, Catch::Contains("\"expires_at\":\"2099-12-31T17:00:00Z\""));
+  RunResult past = siaga({"token", "create", "--user", "plt", "--role", "helpdesk", "--agency", "kab-kukar", "--until", "2020-01-01"});
+  CHECK(past.exit_code == 1);
+  CHECK_THAT(past.out, Catch::Contains("expires_at"));
   HttpReply issued = s.Post("/api/tokens", {{"user", "csirt-kukar"}, {"roles", {"pengamat"}}, {"agencies", {"kab-kukar"}},
                                             {"oversees", {"kab-trenggalek"}}}, root);
   INFO(issued.body);

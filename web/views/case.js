@@ -75,6 +75,19 @@ function actionPanel(shown, stepDefs) {
       act(caseId, { action: 'attach', name: f.name, media_type: f.type || 'application/octet-stream', tlp: tlp.value, content_base64: btoa(binary) }, e.submitter);
     } }, h('h3', {}, t('action.attach')), file, tlp, h('button', { type: 'submit' }, t('action.attach_send'))));
   }
+  if (allowed.handover && (allowed.handover_to || []).length) {
+    // The receivers are the agencies that oversee this case's agency (their mengawasi lists).
+    const target = h('select', { name: 'handover-target', 'aria-label': t('action.handover_target'), required: true },
+      allowed.handover_to.flatMap((r) => r.procedures.map((p) =>
+        h('option', { value: JSON.stringify([r.agency, p]) }, `${r.nama || r.agency} · ${p}`))));
+    const note = h('input', { type: 'text', class: 'note', placeholder: t('action.note'), 'aria-label': t('action.note'), maxlength: 2000 });
+    parts.push(h('form', { class: 'handover', onsubmit: (e) => {
+      e.preventDefault();
+      const [toAgency, procedure] = JSON.parse(target.value);
+      act(caseId, { action: 'handover', to_agency: toAgency, procedure, note: note.value || undefined }, e.submitter);
+    } }, h('h3', {}, t('action.handover')), h('p', { class: 'muted' }, t('action.handover_hint')), target, note,
+    h('button', { type: 'submit' }, t('action.handover_send'))));
+  }
   return section(t('case.actions'), ...parts);
 }
 
@@ -127,6 +140,10 @@ export async function caseView(ref) {
       h('dt', {}, t('case.opened')), h('dd', {}, when(c.opened_at)),
       c.closed_at ? [h('dt', {}, t('case.closed')), h('dd', {}, when(c.closed_at))] : null,
       c.outcome ? [h('dt', {}, t('case.outcome')), h('dd', {}, c.outcome)] : null,
+      c.handed_over_to ? [h('dt', {}, t('case.handed_over_to')), h('dd', {},
+        h('a', { href: `#/case/${encodeURIComponent(c.handed_over_to.id)}`, id: 'handed-over-to' }, c.handed_over_to.number))] : null,
+      c.handed_over_from ? [h('dt', {}, t('case.handed_over_from')), h('dd', {},
+        h('a', { href: `#/case/${encodeURIComponent(c.handed_over_from.id)}`, id: 'handed-over-from' }, c.handed_over_from.number))] : null,
       h('dt', {}, t('case.service')), h('dd', {}, c.sla_due_at ? [when(c.sla_due_at), ' ', slaBadge(c.sla)] : '–'),
       h('dt', {}, t('case.version')), h('dd', {}, `rev ${c.version.revision} · ${c.version.hash.slice(0, 12)}`)),
     h('p', { class: 'muted zone-note' }, t('case.zone_note', { zone: c.zona_waktu })));

@@ -35,7 +35,8 @@ struct TokenDesk {
   };
 
   // Issues a token as `by` (the CLI when unchecked), as the CLI and the API do.
-  Issued Issue(const Actor& by, const std::string& user, std::vector<std::string> roles, TokenScope scope = {}) {
+  Issued Issue(const Actor& by, const std::string& user, std::vector<std::string> roles, TokenScope scope = {},
+               std::optional<std::int64_t> expires_at = std::nullopt) {
     auto secret = MakeTokenSecret();
     REQUIRE(secret.ok());
     TokenGrant grant;
@@ -43,6 +44,7 @@ struct TokenDesk {
     grant.roles = std::move(roles);
     grant.scope = std::move(scope);
     grant.token_hash = secret->hash;
+    grant.expires_at = expires_at;
     Command c;
     c.type = Command::Type::kCreateToken;
     c.actor = by;
@@ -98,7 +100,7 @@ TEST_CASE("tokens are shown once, kept hashed, bound to roles, and revocable", "
   CHECK(stored->Text(0).find(made.token.substr(3)) == std::string::npos);
   stored->Run();
 
-  auto who = Authenticate(*desk.db, made.token);
+  auto who = Authenticate(*desk.db, made.token, desk.clock.Now());
   REQUIRE(who.ok());
   CHECK(who->user == "ani");
   CHECK(who->Holds("analis"));
@@ -106,11 +108,11 @@ TEST_CASE("tokens are shown once, kept hashed, bound to roles, and revocable", "
 
   std::string altered = made.token;
   altered.back() = altered.back() == '0' ? '1' : '0';  // a different last digit, whatever it was
-  CHECK(Authenticate(*desk.db, altered).status().code() == StatusCode::kPermissionDenied);
-  CHECK_FALSE(Authenticate(*desk.db, "Basic abc").ok());
+  CHECK(Authenticate(*desk.db, altered, desk.clock.Now()).status().code() == StatusCode::kPermissionDenied);
+  CHECK_FALSE(Authenticate(*desk.db, "Basic abc", desk.clock.Now()).ok());
 
   REQUIRE(desk.Revoke(Cli(), made.id).ok());
-  CHECK_FALSE(Authenticate(*desk.db, made.token).ok());
+  CHECK_FALSE(Authenticate(*desk.db, made.token, desk.clock.Now()).ok());
   CHECK(desk.Revoke(Cli(), made.id).code() == StatusCode::kNotFound);
   CHECK(desk.AuditTrail() == "token_created,token_revoked");
 
@@ -126,12 +128,33 @@ TEST_CASE("a grant without a proper hash is refused, so no command can store a c
   grant.user = "u";
   grant.roles = {"admin"};
   grant.token_hash = "sg_" + std::string(64, 'a');
-  CHECK(ValidateGrant(grant).field() == "token_hash");
+  CHECK(ValidateGrant(grant, 1000).field() == "token_hash");
   grant.token_hash = Sha256Hex("sg_x");
-  CHECK(ValidateGrant(grant).ok());
+  CHECK(ValidateGrant(grant, 1000).ok());
   Command c;
   c.type = Command::Type::kCreateToken;
   CHECK(desk.engine.Apply(c).status.code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("an acting official's token ends by itself at its expiry, and an expiry already past is refused", "[tokens]") {
+  TokenDesk desk;
+  auto plt = desk.Issue(Cli(), "plt-kabid", {"kabid"}, {}, desk.clock.Now() + 3600);
+  REQUIRE(plt.status.ok());
+  CHECK(Authenticate(*desk.db, plt.token, desk.clock.Now()).ok());
+  CHECK(Authenticate(*desk.db, plt.token, desk.clock.Now() + 3599).ok());
+  CHECK(Authenticate(*desk.db, plt.token, desk.clock.Now() + 3600).status().code() == StatusCode::kPermissionDenied);
+  auto row = FindToken(*desk.db, plt.id);
+  REQUIRE(row.ok());
+  REQUIRE(row->has_value());
+  CHECK((*row)->expires_at == desk.clock.Now() + 3600);
+  CHECK(TokenJson(**row)["expires_at"] == FormatUtc(desk.clock.Now() + 3600));
+  CHECK(desk.Issue(Cli(), "x", {"kabid"}, {}, desk.clock.Now()).status.field() == "expires_at");
+
+  // A date means through that day in WIB; an instant keeps its offset.
+  CHECK(*ParseTokenExpiry("2026-12-31") == *ParseInstant("2027-01-01T00:00+07:00"));
+  CHECK(*ParseTokenExpiry("2026-12-31T17:00+08:00") == *ParseInstant("2026-12-31T09:00Z"));
+  CHECK(*ParseTokenExpiry("2026-12-31T17:00") == *ParseInstant("2026-12-31T10:00Z"));
+  CHECK(ParseTokenExpiry("besok").status().field() == "expires_at");
 }
 
 TEST_CASE("webhook secrets are made per adapter and replaced on request", "[tokens]") {
@@ -154,10 +177,10 @@ TEST_CASE("tokens bound to agencies keep their agencies and oversight, and unsco
   auto bound = desk.Issue(Cli(), "csirt", {"pengamat"}, {{"prov-a"}, {"kab-b"}});
   REQUIRE(plain.status.ok());
   REQUIRE(bound.status.ok());
-  auto root = Authenticate(*desk.db, plain.token);
+  auto root = Authenticate(*desk.db, plain.token, desk.clock.Now());
   REQUIRE(root.ok());
   CHECK_FALSE(root->Scoped());
-  auto csirt = Authenticate(*desk.db, bound.token);
+  auto csirt = Authenticate(*desk.db, bound.token, desk.clock.Now());
   REQUIRE(csirt.ok());
   CHECK(csirt->Scoped());
   CHECK(csirt->MemberOf("prov-a"));
@@ -207,9 +230,9 @@ TEST_CASE("an agency's admin issues and revokes tokens of its own agencies only"
   REQUIRE(root.status.ok());
   CHECK(desk.Revoke(prov, regency.id).code() == StatusCode::kNotFound);
   CHECK(desk.Revoke(prov, root.id).code() == StatusCode::kNotFound);
-  CHECK(Authenticate(*desk.db, regency.token).ok());
+  CHECK(Authenticate(*desk.db, regency.token, desk.clock.Now()).ok());
   CHECK(desk.Revoke(prov, analyst.id).ok());
-  CHECK_FALSE(Authenticate(*desk.db, analyst.token).ok());
+  CHECK_FALSE(Authenticate(*desk.db, analyst.token, desk.clock.Now()).ok());
 
   auto rows = ListTokens(*desk.db);
   REQUIRE(rows.ok());
@@ -229,7 +252,7 @@ TEST_CASE("a token row written before schema 7 (no agency columns given) authent
   REQUIRE(q.ok());
   q->Bind(1, Sha256Hex(token));
   REQUIRE(q->Run().ok());
-  auto who = Authenticate(**db, token);
+  auto who = Authenticate(**db, token, 2);
   REQUIRE(who.ok());
   CHECK(who->Holds("admin"));
   CHECK_FALSE(who->Scoped());
