@@ -56,7 +56,16 @@ HttpResponse Api::RetryNotice(const std::string& id_text, const Principal& who) 
       retry.delivery_id = q->Int(0);
       commands.push_back(retry);
     }
-    if (commands.empty() && id != 0) return StatusResponse(NotFound("no delivery " + std::to_string(id)));
+    if (commands.empty() && id != 0) {
+      // Another agency's delivery answers as a missing one, and the attempt is recorded.
+      auto other = (*lease)->db().Prepare("SELECT case_id FROM deliveries WHERE id = ?");
+      if (!other.ok()) return StatusResponse(other.status());
+      other->Bind(1, id);
+      auto found = other->Step();
+      if (!found.ok()) return StatusResponse(found.status());
+      if (*found) AuditCrossAgency(who, {{"delivery_id", id}, {"case_id", other->Int(0)}, {"what", "retry_notice"}});
+      return StatusResponse(NotFound("no delivery " + std::to_string(id)));
+    }
     if (commands.empty()) return JsonResponse(200, {{"retried", 0}});
   } else {
     commands.push_back(retry);

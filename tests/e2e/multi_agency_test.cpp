@@ -208,6 +208,13 @@ TEST_CASE("agencies: agency A's operator and admin get 404 or 403 and no data on
   // B's admin cannot retry A's delivery: it does not exist for B.
   const std::int64_t a_delivery = CountRows(s.db(), "SELECT COALESCE(MAX(id), 0) FROM deliveries WHERE case_id = " + std::to_string(a_case));
   CHECK(s.Post("/api/notices/" + std::to_string(a_delivery) + "/retry", nlohmann::json::object(), b_admin).status == 404);
+  CHECK(WaitFor([&] {
+    return CountRows(s.db(), "SELECT COUNT(*) FROM audit_events WHERE event = 'cross_agency_denied' AND actor = 'admin-kaltim' "
+                             "AND json_extract(detail, '$.what') = 'retry_notice' AND json_extract(detail, '$.delivery_id') = " +
+                                 std::to_string(a_delivery)) == 1;
+  }, 10));
+  // A delivery that does not exist is just missing: nothing to record.
+  CHECK(s.Post("/api/notices/999999/retry", nlohmann::json::object(), b_admin).status == 404);
   CHECK(s.Get("/api/inbox", a_admin).status == 403);
   CHECK(s.Post("/api/reload", nlohmann::json::object(), a_admin).status == 403);
   CHECK(s.Get("/api/inbox", a_kabid).status == 403);
