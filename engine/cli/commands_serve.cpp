@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/http_server.h"
+#include "http/procedure_json.h"
 #include "notify/dispatcher.h"
 #include "procedure/agency_directory.h"
 #include "reload/file_watcher.h"
@@ -87,23 +88,7 @@ std::shared_ptr<ServerCatalog> BuildCatalog(const ProcedureRegistry& registry, c
     const ProcedureDef& def = proc->def();
     nlohmann::json roles = nlohmann::json::object();
     for (const auto& [id, role] : def.roles) roles[id] = {{"label", role.label}, {"inferred", role.inferred}};
-    nlohmann::json steps = nlohmann::json::array();
-    for (const StepDef& s : def.steps) {
-      nlohmann::json step = {{"id", s.id}, {"no", s.no}, {"kind", StepKindName(s.kind)}, {"kegiatan", s.kegiatan}, {"role", s.role},
-                             {"assisting", s.assisting}, {"waktu", s.waktu ? nlohmann::json(s.waktu->raw) : nlohmann::json(nullptr)},
-                             {"inferred", s.inferred || s.role_inferred}};
-      // What a client sends to move the step on: decide branches, signal names.
-      if (!s.branches.empty()) {
-        step["branches"] = nlohmann::json::array();
-        for (const Branch& b : s.branches) step["branches"].push_back(b.label);
-      }
-      if (!s.on.empty()) {
-        step["signals"] = nlohmann::json::array();
-        for (const auto& [signal, target] : s.on) step["signals"].push_back(signal);
-      }
-      if (!s.selesai_bila.empty()) step["signals"] = nlohmann::json::array({s.selesai_bila});
-      steps.push_back(std::move(step));
-    }
+    nlohmann::json steps = StepSummaries(def);
     nlohmann::json summary = {{"id", def.id}, {"title", def.Title()}, {"revision", def.revision}, {"hash", def.hash},
                               {"file", def.file}, {"instansi", def.instansi}, {"zona_waktu", def.zona_waktu},
                               {"sla_kasus", def.sla_kasus ? nlohmann::json(def.sla_kasus->raw) : nlohmann::json(nullptr)}};

@@ -108,7 +108,8 @@ class Api {
   HttpResponse Queue(const HttpRequest& request, const Principal& who);
   // What `who` may do on the case now: per open step complete/decide (with branch labels) or
   // signal, and comment/attach; for the dashboard's buttons (the engine still checks each action).
-  nlohmann::json AllowedActions(const nlohmann::json& shown, const Principal& who) const;
+  // Steps are read from the version the case is pinned to.
+  nlohmann::json AllowedActions(const nlohmann::json& shown, const Principal& who);
   HttpResponse CaseAction(const std::string& ref, const HttpRequest& request, const Principal& who);
   HttpResponse Evidence(const std::string& ref, const std::string& evidence_id, const Principal& who);
   // Cases are read by the roles of their procedure, "admin" and "pengamat" (an observer). An
@@ -137,6 +138,9 @@ class Api {
   // GET /api/sops/{id}/document and /api/sops/{id}/flowchart.svg (api_sop_render.cpp).
   HttpResponse SopRendering(const std::string& id, const std::string& what, const HttpRequest& request);
   Result<std::shared_ptr<const ProcedureDef>> StoredVersion(const std::string& id, const std::string& hash);
+  // A version of `id` by hash: the loaded one, else the stored one compiled once and kept (a
+  // version never changes under its hash).
+  Result<std::shared_ptr<const ProcedureDef>> VersionOf(const std::string& id, const std::string& hash);
   HttpResponse Adapters(const Principal& who);
   // GET /api/agencies: the agencies `who` belongs to or oversees (every one for an unscoped token).
   HttpResponse Agencies(const Principal& who);
@@ -165,6 +169,8 @@ class Api {
   // Failed sign-ins per sender: 10 at once, then one every 6 seconds; past that the sender gets
   // 429 without its token being looked at, and the block is audited (security.md: brute force).
   RateLimiter auth_failures_{1.0 / 6, 10};
+  std::mutex versions_mu_;
+  std::map<std::string, std::shared_ptr<const ProcedureDef>> compiled_versions_;  // "id@hash"
   // Threads that run report scripts (declared last: joined before ctx_ goes).
   std::shared_ptr<ReportWorkers> report_workers_ = MakeReportWorkers();
 };

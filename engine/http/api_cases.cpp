@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "http/api.h"
 #include "http/json_body.h"
+#include "http/procedure_json.h"
 #include "runner/queries.h"
 
 namespace siaga {
@@ -120,7 +123,7 @@ HttpResponse Api::ShowCase(const std::string& ref, const Principal& who) {
   return JsonResponse(200, *shown);
 }
 
-nlohmann::json Api::AllowedActions(const nlohmann::json& shown, const Principal& who) const {
+nlohmann::json Api::AllowedActions(const nlohmann::json& shown, const Principal& who) {
   const std::string procedure = shown["case"]["procedure"].get<std::string>();
   const std::string status = shown["case"]["status"].get<std::string>();
   const auto held = Catalog();
@@ -149,9 +152,18 @@ nlohmann::json Api::AllowedActions(const nlohmann::json& shown, const Principal&
   out["handover"] = !receivers.empty();
   out["handover_to"] = receivers;
   if (!open || found == held->procedure_details.end()) return out;
-  // The step definitions are the newest version's; a case pinned to an older version whose step
-  // changed may be offered a stale branch label, which the engine then refuses (409/400).
-  const nlohmann::json& defs = found->second["steps"];
+  // The steps of the version the case runs on: an older version may label its branches or name
+  // its signals differently from the newest.
+  nlohmann::json defs = found->second["steps"];
+  const std::string hash = shown["case"]["version"]["hash"].get<std::string>();
+  if (hash != found->second["hash"]) {
+    auto pinned = VersionOf(procedure, hash);
+    if (pinned.ok()) defs = StepSummaries(**pinned);
+    // The engine checks every action against the pinned version, so offering the newest
+    // version's steps at worst shows a button that answers 400; the log says why.
+    else spdlog::warn("case {}: version {} of {} does not compile ({}); offering the newest version's actions",
+                      shown["case"]["id"].get<std::int64_t>(), hash, procedure, pinned.status().message());
+  }
   for (const auto& inst : shown["steps"]) {
     if (inst["state"] != "ready") continue;
     const std::string step_id = inst["step"].get<std::string>();

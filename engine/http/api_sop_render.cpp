@@ -31,6 +31,26 @@ std::set<std::string> SplitCommas(const std::string& text) {
 
 }  // namespace
 
+Result<std::shared_ptr<const ProcedureDef>> Api::VersionOf(const std::string& id, const std::string& hash) {
+  {
+    const auto held = Catalog();
+    const auto it = held->definitions.find(id);
+    if (it != held->definitions.end() && it->second->hash == hash) return it->second;
+  }
+  const std::string key = id + "@" + hash;
+  {
+    std::lock_guard lock(versions_mu_);
+    if (auto it = compiled_versions_.find(key); it != compiled_versions_.end()) return it->second;
+  }
+  auto compiled = StoredVersion(id, hash);
+  if (!compiled.ok()) return compiled.status();
+  std::lock_guard lock(versions_mu_);
+  constexpr std::size_t kKeptVersions = 256;  // old versions still in use; a few KiB each
+  if (compiled_versions_.size() >= kKeptVersions) compiled_versions_.clear();
+  compiled_versions_[key] = *compiled;
+  return *compiled;
+}
+
 Result<std::shared_ptr<const ProcedureDef>> Api::StoredVersion(const std::string& id, const std::string& hash) {
   std::string source, file, bases;
   {
@@ -67,7 +87,7 @@ HttpResponse Api::SopRendering(const std::string& id, const std::string& what, c
   std::shared_ptr<const ProcedureDef> def = it->second;
   const std::string version = request.Param("version");
   if (!version.empty() && version != def->hash) {
-    auto stored = StoredVersion(id, version);
+    auto stored = VersionOf(id, version);
     if (!stored.ok()) return StatusResponse(stored.status());
     def = *stored;
   }

@@ -59,6 +59,46 @@ std::string OpenHash(const Server& s, const std::string& token) {
 
 }  // namespace
 
+TEST_CASE("reload: a case on the old version is offered that version's branch labels, a new case the new ones", "[reload][http]") {
+  TempDir dir;
+  const std::string sop = dir / "sop";
+  std::filesystem::copy(kSeedDir, sop, std::filesystem::copy_options::recursive);
+  Server s(dir, {}, kSourceDir + "/webhooks", sop);
+  REQUIRE(s.port() > 0);
+  const std::string kabid = s.Token("kabid", {"kabid", "analis", "admin"});
+  auto at_decision = [&] {
+    HttpReply opened = s.Post("/api/cases", {{"procedure", kProc}, {"title", "uji"}}, kabid);
+    REQUIRE(opened.status == 201);
+    const int id = opened.Json()["case"]["id"];
+    for (const char* step : {"terima", "tindak_lanjut"})
+      REQUIRE(s.Post("/api/cases/" + std::to_string(id) + "/actions", {{"action", "complete"}, {"step", step}}, kabid).status == 200);
+    return id;
+  };
+  auto offered = [&](int id) {
+    const nlohmann::json shown = s.Get("/api/cases/" + std::to_string(id), kabid).Json();
+    for (const auto& step : shown["actions"]["steps"])
+      if (step["step"] == "jenis") return step["branches"];
+    return nlohmann::json();
+  };
+  const int old_case = at_decision();
+  REQUIRE(offered(old_case) == nlohmann::json::array({"insiden security", "insiden umum"}));
+
+  // v2 renames a branch.
+  const std::string original = ReadText(sop + "/" + kFile);
+  int before = ReloadCount(s, kabid);
+  SaveByRename(sop + "/" + kFile, Replace(Replace(original, "revision = 1,", "revision = 2,"), "{ \"insiden umum\", next",
+                                          "{ \"insiden non-security\", next"));
+  REQUIRE(WaitForReload(s, kabid, before)["published"].size() == 1);
+  const int new_case = at_decision();
+  CHECK(offered(new_case) == nlohmann::json::array({"insiden security", "insiden non-security"}));
+  // The old case still offers its own version's label, and the engine takes it.
+  CHECK(offered(old_case) == nlohmann::json::array({"insiden security", "insiden umum"}));
+  HttpReply decided = s.Post("/api/cases/" + std::to_string(old_case) + "/actions",
+                             {{"action", "decide"}, {"step", "jenis"}, {"branch", "insiden umum"}}, kabid);
+  INFO(decided.body);
+  CHECK(decided.status == 200);
+}
+
 TEST_CASE("reload: an edit goes live, the running case stays on its version, bad edits are refused", "[reload][http]") {
   TempDir dir;
   const std::string sop = dir / "sop";
