@@ -36,6 +36,17 @@ class Reader {
     out_.push_back({Diagnostic::Severity::kWarning, file_, 0, "", field, message});
   }
 
+  // table[key] as text; `fallback` when absent. A value of another type is an error (a number
+  // where a name belongs), never an exception out of the loader.
+  std::string Text(const nlohmann::json& table, const std::string& key, const std::string& fallback) {
+    if (!table.contains(key)) return fallback;
+    if (!table[key].is_string()) {
+      Error(key, "must be text (in quotes), got " + table[key].dump());
+      return fallback;
+    }
+    return table[key].get<std::string>();
+  }
+
   std::optional<std::int64_t> Date(const nlohmann::json& v, const std::string& field) {
     int y = 0, m = 0, d = 0;
     if (!v.is_string() || std::sscanf(v.get<std::string>().c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 ||
@@ -129,15 +140,15 @@ std::vector<Diagnostic> CalendarBook::LoadDirectory(const std::string& root) {
 }
 
 std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
-  std::vector<Diagnostic> out;
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  if (!in) {
-    out.push_back({Diagnostic::Severity::kError, path, 0, "", "", "cannot read the file"});
-    return out;
-  }
-  const std::string source = text.str();
+  if (!in) return {{Diagnostic::Severity::kError, path, 0, "", "", "cannot read the file"}};
+  return LoadSource(text.str(), path);
+}
+
+std::vector<Diagnostic> CalendarBook::LoadSource(const std::string& source, const std::string& path) {
+  std::vector<Diagnostic> out;
   LuaLimits limits;
   limits.memory_bytes = 16u << 20;
   limits.instructions = 10'000'000;
@@ -192,7 +203,9 @@ std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
         if (yy != y.year) r.Error("libur", e.date + " is not in " + std::to_string(y.year));
       }
     }
-    if (j.contains("ramadan")) {
+    if (j.contains("ramadan") && !j["ramadan"].is_object()) {
+      r.Error("ramadan", "must be { mulai = \"YYYY-MM-DD\", selesai = \"YYYY-MM-DD\" }");
+    } else if (j.contains("ramadan")) {
       const auto& ram = j["ramadan"];
       auto first = r.Date(ram.value("mulai", nlohmann::json()), "ramadan.mulai");
       auto last = r.Date(ram.value("selesai", nlohmann::json()), "ramadan.selesai");
@@ -200,7 +213,8 @@ std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
         if (*last < *first || *last - *first > 31) r.Error("ramadan", "selesai must follow mulai by at most 31 days");
         else y.ramadan = {*first, *last};
       }
-      y.ramadan_perkiraan = ram.value("perkiraan", false);
+      if (ram.contains("perkiraan") && !ram["perkiraan"].is_boolean()) r.Error("ramadan.perkiraan", "must be true or false");
+      else y.ramadan_perkiraan = ram.value("perkiraan", false);
       if (y.ramadan_perkiraan) r.Warn("ramadan", "Ramadan dates are an estimate until the Minister of Religious Affairs fixes them");
     }
     if (!HasErrors(out)) years_.push_back(std::move(y));
@@ -213,14 +227,14 @@ std::vector<Diagnostic> CalendarBook::LoadFile(const std::string& path) {
     a.file = path;
     if (!j.contains("id") || !j["id"].is_string()) r.Error("id", "the agency id is required: id = \"kab-trenggalek\"");
     else a.id = j["id"];
-    a.nama = j.value("nama", "");
-    a.zona_waktu = j.value("zona_waktu", "");
+    a.nama = r.Text(j, "nama", "");
+    a.zona_waktu = r.Text(j, "zona_waktu", "");
     if (!a.zona_waktu.empty() && !WorkingCalendar::ForZone(a.zona_waktu).ok())
       r.Error("zona_waktu", "unknown time zone '" + a.zona_waktu + "'; use WIB, WITA or WIT");
-    a.kalender = j.value("kalender", "nasional");
+    a.kalender = r.Text(j, "kalender", "nasional");
     if (j.contains("cuti_bersama_libur") && !j["cuti_bersama_libur"].is_boolean())
       r.Error("cuti_bersama_libur", "must be true or false");
-    a.cuti_bersama_libur = j.value("cuti_bersama_libur", true);
+    else a.cuti_bersama_libur = j.value("cuti_bersama_libur", true);
     a.jam_kerja = r.Week(j.value("jam_kerja", nlohmann::json()), "jam_kerja");
     a.jam_kerja_ramadan = r.Week(j.value("jam_kerja_ramadan", nlohmann::json()), "jam_kerja_ramadan");
     a.libur_lokal = r.Days(j.value("libur_lokal", nlohmann::json()), "libur_lokal");

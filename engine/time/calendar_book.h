@@ -48,6 +48,8 @@ class CalendarBook {
   std::vector<Diagnostic> LoadDirectory(const std::string& root);
   // Loads one file of either kind; adds it when it has no errors.
   std::vector<Diagnostic> LoadFile(const std::string& path);
+  // The same for a file's text; `path` names it in diagnostics.
+  std::vector<Diagnostic> LoadSource(const std::string& source, const std::string& path);
 
   // The calendar for a step of `role` in agency `instansi`, in `zone` unless the agency sets one.
   Result<WorkingCalendar> For(const std::string& instansi, const std::string& zone, const std::string& role = "") const;

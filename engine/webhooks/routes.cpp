@@ -72,6 +72,7 @@ Result<Routes> Routes::Parse(const std::string& source, const std::string& file)
     rule.adapters = *adapters;
     rule.severities = *severities;
     rule.sources = *sources;
+    if (r.contains("ignore") && !r["ignore"].is_boolean()) return InvalidField(where + ".ignore", "must be true or false");
     rule.ignore = r.value("ignore", false);
     if (r.contains("procedure")) {
       if (!r["procedure"].is_string()) return InvalidField(where + ".procedure", "must be a procedure id");

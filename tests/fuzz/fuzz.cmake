@@ -1,6 +1,6 @@
 # Included from the top CMakeLists.txt. One target per input kind (docs/reliability.md, "Fuzzing").
 set(SIAGA_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
-set(SIAGA_FUZZ_TARGETS time_standard payload intake adapter procedure_loader notification_book routes)
+set(SIAGA_FUZZ_TARGETS time_standard payload intake adapter procedure_loader notification_book routes json_body calendar_book)
 
 # In a SIAGA_FUZZ tree the targets link a library of just the engine files they reach, so the
 # clang build takes a fifth of a full one (the linker reports any file missing here).
@@ -11,7 +11,9 @@ if(SIAGA_FUZZ)
     engine/lua/sandbox.cpp engine/lua/json_bridge.cpp
     engine/procedure/loader.cpp engine/procedure/lint.cpp
     engine/webhooks/payload.cpp engine/webhooks/adapter.cpp engine/webhooks/routes.cpp engine/webhooks/intake.cpp
-    engine/notify/notification_book.cpp)
+    engine/notify/notification_book.cpp
+    engine/http/http_types.cpp engine/http/json_body.cpp
+    engine/time/calendar_book.cpp engine/procedure/registry.cpp)
   target_include_directories(siaga_fuzz_core PUBLIC engine)
   target_link_libraries(siaga_fuzz_core PUBLIC PkgConfig::LUA nlohmann_json::nlohmann_json spdlog::spdlog OpenSSL::Crypto)
   set(SIAGA_FUZZ_CORE siaga_fuzz_core)
@@ -83,5 +85,11 @@ if(NOT SIAGA_FUZZ)
   add_test(NAME "fuzz_replay: notification_book" COMMAND fuzz_notification_book
     ${CMAKE_SOURCE_DIR}/sop/notifikasi ${regressions}/notification_book --min-inputs=2)
   add_test(NAME "fuzz_replay: routes" COMMAND fuzz_routes
-    ${CMAKE_SOURCE_DIR}/webhooks/routes.lua ${SIAGA_FUZZ_DIR}/seeds/routes --min-inputs=4)
+    ${CMAKE_SOURCE_DIR}/webhooks/routes.lua ${SIAGA_FUZZ_DIR}/seeds/routes ${regressions}/routes --min-inputs=5)
+  file(GLOB calendar_files ${CMAKE_SOURCE_DIR}/sop/kalender/*.lua)
+  file(GLOB agency_files ${CMAKE_SOURCE_DIR}/sop/instansi/*.lua)
+  add_test(NAME "fuzz_replay: calendar_book" COMMAND fuzz_calendar_book
+    --prefix-byte=0 ${calendar_files} --prefix-byte=1 ${agency_files} --no-prefix ${regressions}/calendar_book --min-inputs=6)
+  add_test(NAME "fuzz_replay: json_body" COMMAND fuzz_json_body
+    ${SIAGA_FUZZ_DIR}/seeds/json_body ${json_samples} --min-inputs=10)
 endif()

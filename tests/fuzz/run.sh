@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_TARGET=${1:-300}
 shift || true
-ALL_TARGETS=(time_standard payload intake adapter procedure_loader notification_book routes)
+ALL_TARGETS=(time_standard payload intake adapter procedure_loader notification_book routes json_body calendar_book)
 TARGETS=("${@:-${ALL_TARGETS[@]}}")
 [ $# -eq 0 ] && TARGETS=("${ALL_TARGETS[@]}")
 BUILD=${SIAGA_FUZZ_BUILD_DIR:-build-fuzz}
@@ -60,14 +60,17 @@ done
 seed procedure_loader - $(find sop -name '*.lua' | sort)
 seed notification_book - sop/notifikasi/*.lua
 seed routes - webhooks/routes.lua tests/fuzz/seeds/routes/*
+seed json_body - tests/fuzz/seeds/json_body/* $S/*.json
+seed calendar_book 0 sop/kalender/*.lua
+seed calendar_book 1 sop/instansi/*.lua
 for t in "${ALL_TARGETS[@]}"; do
   for f in tests/fuzz/regressions/$t/*; do [ -f "$f" ] && cp "$f" "$BUILD/seeds/$t/regression_$(basename "$f")"; done
 done
 
 dict_for() {
   case $1 in
-    payload|intake|adapter) echo tests/fuzz/json.dict ;;
-    procedure_loader|notification_book|routes) echo tests/fuzz/lua.dict ;;
+    payload|intake|adapter|json_body) echo tests/fuzz/json.dict ;;
+    procedure_loader|notification_book|routes|calendar_book) echo tests/fuzz/lua.dict ;;
     *) echo "" ;;
   esac
 }

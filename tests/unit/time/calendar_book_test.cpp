@@ -115,6 +115,16 @@ TEST_CASE("calendar files: errors name the file and the field", "[time][calendar
   CHECK_THAT(load("instansi/f.lua", "return instansi { id = 'x', zona = 'WIB' }"), Catch::Contains("unknown field 'zona'"));
   CHECK_THAT(load("instansi/g.lua", "return { id = 'x' }"), Catch::Contains("must return kalender { ... } or instansi { ... }"));
   CHECK_THAT(load("instansi/h.lua", "while true do end"), Catch::Contains("budget exhausted"));
+  // A value of the wrong type is named, not thrown out of the loader ("internal error" at lint,
+  // a server that would not start).
+  CHECK_THAT(load("instansi/i.lua", "return instansi { id = 'x', nama = 5 }"), Catch::Contains("field 'nama': must be text"));
+  CHECK_THAT(load("instansi/j.lua", "return instansi { id = 'x', zona_waktu = { 'WIB' } }"), Catch::Contains("field 'zona_waktu': must be text"));
+  CHECK_THAT(load("instansi/k.lua", "return instansi { id = 'x', kalender = true }"), Catch::Contains("field 'kalender': must be text"));
+  CHECK_THAT(load("instansi/n.lua", "return instansi { id = 'x', cuti_bersama_libur = {} }"),
+             Catch::Contains("field 'cuti_bersama_libur': must be true or false"));
+  CHECK_THAT(load("kalender/l.lua", "return kalender { tahun = 2026, sumber = 'x', ramadan = 'maret' }"), Catch::Contains("field 'ramadan'"));
+  CHECK_THAT(load("kalender/m.lua", "return kalender { tahun = 2026, sumber = 'x', ramadan = { mulai = '2026-02-18', selesai = '2026-03-19', perkiraan = 'ya' } }"),
+             Catch::Contains("field 'ramadan.perkiraan': must be true or false"));
 }
 
 TEST_CASE("agency files: mengawasi lists the agencies an agency oversees, and bad entries name the field", "[time][calendar][agency]") {

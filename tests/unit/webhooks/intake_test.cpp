@@ -77,6 +77,15 @@ TEST_CASE("routes send drafts to procedures in order, or set them aside", "[inta
   auto unknown = Routes::Parse(R"(routes { { adaptor = "zap", procedure = "p" } })", "routes.lua");
   REQUIRE_FALSE(unknown.ok());
   CHECK_THAT(unknown.status().message(), Catch::Contains("unknown key"));
+  // Found by fuzz_routes (tests/fuzz/regressions/routes/): a non-boolean `ignore` threw out of
+  // Parse, so a typo in routes.lua ended the server on its next reload.
+  for (const char* ignore : {"{}", "\"ya\"", "1"}) {
+    auto typo = Routes::Parse(std::string("routes { { severity = \"info\", ignore = ") + ignore + " } }", "routes.lua");
+    INFO(ignore);
+    REQUIRE_FALSE(typo.ok());
+    CHECK(typo.status().field() == "routes.lua: rule 1.ignore");
+    CHECK_THAT(typo.status().message(), Catch::Contains("true or false"));
+  }
 }
 
 TEST_CASE("an ingest request opens routed drafts and holds the payload when one has no route", "[intake]") {

@@ -1,0 +1,1 @@
+return instansi { id = "x", nama = 5 }
