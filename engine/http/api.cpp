@@ -142,7 +142,7 @@ HttpResponse Api::Route(const HttpRequest& req) {
     if (seg.size() >= 4 && (last == "document" || last == "flowchart.svg") && !Catalog()->procedure_details.contains(id)) {
       const std::string procedure = id.substr(0, id.size() - last.size() - 1);
       // The same scope as GET /api/sops/{id}: another agency's procedure does not exist here.
-      if (!AgencyOf(procedure).empty() && !InScope(p, procedure))
+      if (!SeesProcedure(p, procedure))
         return ErrorResponse(404, "not_found", "no procedure '" + procedure + "' is loaded", "id");
       return SopRendering(procedure, last, req);
     }
@@ -195,6 +195,18 @@ bool Api::InScope(const Principal& who, const std::string& procedure_id) const {
 
 bool Api::MayAct(const Principal& who, const std::string& procedure_id) const {
   return !who.Scoped() || who.MemberOf(AgencyOf(procedure_id));
+}
+
+bool Api::SeesProcedure(const Principal& who, const std::string& procedure_id) const {
+  return AgencyOf(procedure_id).empty() || InScope(who, procedure_id);
+}
+
+std::vector<std::string> Api::ActableProcedures(const Principal& who) const {
+  std::vector<std::string> out;
+  const auto held = Catalog();
+  for (const auto& [id, unused] : held->procedure_details)
+    if (MayAct(who, id)) out.push_back(id);
+  return out;
 }
 
 bool Api::CanRead(const Principal& who, const std::string& procedure_id) const {
@@ -342,12 +354,8 @@ HttpResponse Api::MetricsText() {
 HttpResponse Api::Sops(const std::string& id, const Principal& who) {
   const auto held = Catalog();
   const ServerCatalog& c = *held;
-  // An agency-bound token sees its agencies' and overseen agencies' procedures plus the shared
-  // bases (no instansi); load errors name files of every agency, so they stay with unscoped tokens.
-  auto visible = [&](const nlohmann::json& summary) {
-    const std::string agency = summary.value("instansi", "");
-    return !who.Scoped() || agency.empty() || who.MemberOf(agency) || who.Oversees(agency);
-  };
+  // Load errors name files of every agency, so they stay with unscoped tokens.
+  auto visible = [&](const nlohmann::json& summary) { return SeesProcedure(who, summary.value("id", "")); };
   if (id.empty()) {
     if (!who.Scoped())
       return JsonResponse(200, {{"procedures", c.procedures}, {"load_errors", c.procedure_errors}, {"last_reload", c.last_reload}});

@@ -124,6 +124,11 @@ class Api {
   bool InScope(const Principal& who, const std::string& procedure_id) const;
   // Whether `who` may act (not only read) on cases of `procedure_id`'s agency.
   bool MayAct(const Principal& who, const std::string& procedure_id) const;
+  // Whether `who` sees the procedure itself (GET /api/sops, its rendering, routes into it): an
+  // unscoped token, a shared base (no instansi), or its own or an overseen agency's procedure.
+  bool SeesProcedure(const Principal& who, const std::string& procedure_id) const;
+  // The procedures of the agencies `who` acts for (an agency admin's notices).
+  std::vector<std::string> ActableProcedures(const Principal& who) const;
   // The procedures whose cases `who` may read; nullopt: all (an unscoped admin or observer).
   std::optional<std::vector<std::string>> ReadableProcedures(const Principal& who) const;
   // The 404 of a case that does not exist, for a case outside `who`'s agencies; the attempt is

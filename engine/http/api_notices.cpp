@@ -13,12 +13,7 @@ HttpResponse Api::Notices(const HttpRequest& req, const Principal& who) {
   if (!lease.ok()) return StatusResponse(lease.status());
   // An agency's admin sees the notices of its agencies' cases only.
   std::optional<std::vector<std::string>> procedures;
-  if (who.Scoped()) {
-    procedures.emplace();
-    const auto held = Catalog();
-    for (const auto& [id, unused] : held->procedure_details)
-      if (MayAct(who, id)) procedures->push_back(id);
-  }
+  if (who.Scoped()) procedures = ActableProcedures(who);
   auto list = ListDeliveries((*lease)->db(), state, 500, procedures);
   if (!list.ok()) return StatusResponse(list.status());
   return JsonResponse(200, {{"state", state}, {"notices", *list}});
@@ -38,10 +33,7 @@ HttpResponse Api::RetryNotice(const std::string& id_text, const Principal& who) 
   retry.delivery_id = id;
   if (who.Scoped()) {
     // An agency's admin retries its own agencies' deliveries: each one named, never "every dead one".
-    std::vector<std::string> procedures;
-    const auto held = Catalog();
-    for (const auto& [pid, unused] : held->procedure_details)
-      if (MayAct(who, pid)) procedures.push_back(pid);
+    const std::vector<std::string> procedures = ActableProcedures(who);
     auto lease = ctx_.reads.Borrow();
     if (!lease.ok()) return StatusResponse(lease.status());
     auto q = (*lease)->db().Prepare(

@@ -95,9 +95,12 @@ HttpResponse Api::TokenIssue(const HttpRequest& req, const Principal& who) {
   const CommandResult& r = results->front();
   if (!r.status.ok()) return StatusResponse(r.status);
   const std::int64_t id = r.detail["token_id"].get<std::int64_t>();
-  HttpResponse shown = TokenShow(std::to_string(id), who);
-  if (shown.status != 200) return shown;
-  nlohmann::json out = nlohmann::json::parse(shown.body);
+  auto lease = ctx_.reads.Borrow();
+  if (!lease.ok()) return StatusResponse(lease.status());
+  auto stored = FindToken((*lease)->db(), id);
+  if (!stored.ok()) return StatusResponse(stored.status());
+  if (!*stored) return StatusResponse(Internal("token " + std::to_string(id) + " was issued but cannot be read back"));
+  nlohmann::json out = TokenJson(**stored);
   out["token"] = secret->token;  // the only time it is shown
   HttpResponse created = JsonResponse(201, out);
   created.headers.emplace_back("Location", "/api/tokens/" + std::to_string(id));
